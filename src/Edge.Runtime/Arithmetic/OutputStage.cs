@@ -1,0 +1,63 @@
+namespace Edge.Runtime.Arithmetic;
+
+/// <summary>
+/// The output stage of a convolution, depthwise convolution or GEMM, prepared once at load: per output channel a
+/// requantization multiplier, then the output zero point and the clamp,
+/// <c>q_out[c] = clamp(requantize(acc[c], M[c], n[c]) + zp_out, q_min, q_max)</c>.
+/// <para>
+/// Besides the contract's <c>(M, n)</c> pairs it keeps the per-channel int64 constants the Vector128 path uses
+/// (OutputStage.Vector128.cs): Vector128 has no per-lane variable shift, so the shift by <c>n</c> is split
+/// into a fixed shift by 31 and a multiplication by <c>2^(62−n)</c> followed by another fixed shift by 31.
+/// </para>
+/// </summary>
+public sealed partial class OutputStage
+{
+    /// <param name="multipliers">One valid multiplier per output channel.</param>
+    /// <param name="outputZeroPoint">The output tensor's zero point, in [−128, 127].</param>
+    /// <param name="clamp">The fused activation's range (<see cref="ClampRange.FromFusedClamp"/>) or <see cref="ClampRange.Full"/>.</param>
+    public OutputStage(ReadOnlySpan<QuantizedMultiplier> multipliers, int outputZeroPoint, ClampRange clamp)
+    {
+        if (multipliers.IsEmpty) throw new ArgumentException("an output stage needs at least one channel multiplier");
+        if (outputZeroPoint < sbyte.MinValue || outputZeroPoint > sbyte.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(outputZeroPoint), outputZeroPoint, "the output zero point must be in [−128, 127]");
+        Multipliers = multipliers.ToArray();
+        OutputZeroPoint = outputZeroPoint;
+        Clamp = clamp;
+        // The vector tables are padded to a multiple of 4 channels (with M = 0), so a 4-lane load never leaves them.
+        int padded = (Multipliers.Length + 3) & ~3;
+        VectorMultiplier = new long[padded];
+        VectorRounding = new long[padded];
+        VectorPostScale = new long[padded];
+        for (int c = 0; c < padded; c++)
+        {
+            var q = c < Multipliers.Length ? Multipliers[c] : new QuantizedMultiplier(0, QuantizedMultiplier.MaxShift);
+            q.Validate($"channel {c}");
+            // (M, n) with n < 31 is rewritten as (M·2^(31−n), 31): the same value, since the shift absorbs the factor
+            // exactly, and M·2^(31−n) ≤ 2^31 because a valid M is at most 2^n.
+            int n = Math.Max(q.Shift, 31);
+            VectorMultiplier[c] = (long)q.Multiplier << (n - q.Shift);
+            VectorRounding[c] = 1L << (n - 1);
+            VectorPostScale[c] = 1L << (62 - n);
+        }
+    }
+
+    /// <summary>Per output channel <c>(M, n)</c>.</summary>
+    public QuantizedMultiplier[] Multipliers { get; }
+    public int OutputZeroPoint { get; }
+    public ClampRange Clamp { get; }
+    public int Channels => Multipliers.Length;
+
+    /// <summary><c>M</c> with the shift raised to at least 31 (see the constructor); at most 2^31.</summary>
+    internal long[] VectorMultiplier { get; }
+
+    /// <summary><c>2^(n−1)</c> for that shift.</summary>
+    internal long[] VectorRounding { get; }
+
+    /// <summary><c>2^(62−n)</c> for that shift: the per-lane factor that turns a shift by 31 + 31 into a shift by <c>n</c>.</summary>
+    internal long[] VectorPostScale { get; }
+
+    /// <summary>The scalar output stage for one accumulator of channel <paramref name="channel"/>, as the contract writes it.</summary>
+    public sbyte Apply(int acc, int channel) => Requantization.ToInt8(acc, Multipliers[channel], OutputZeroPoint, Clamp);
+
+    public override string ToString() => $"{Channels} channels, zp_out {OutputZeroPoint}, clamp {Clamp}";
+}
