@@ -138,6 +138,17 @@ public class ModelGraphTests
     }
 
     [Fact]
+    public void Oversized_shapes_are_typed_shape_errors_not_overflows()
+    {
+        var huge = new TensorShape(int.MaxValue, int.MaxValue, int.MaxValue);
+        Assert.Throws<ShapeInferenceException>(() => huge.ElementCount);
+        Assert.Throws<ShapeInferenceException>(() => new ReshapeNode("r", "x", "y", [int.MaxValue, 4]).InferShapes([new TensorShape(2, 3)]));
+        Assert.Throws<ShapeInferenceException>(() => new ReshapeNode("r", "x", "y", [-1]).InferShapes([new TensorShape(65536, 65536)]));
+        Assert.Throws<ShapeInferenceException>(() => new PadNode("p", "x", "y", [0, int.MaxValue, 0, 5]).InferShapes([new TensorShape(1, 3)]));
+        Assert.Throws<ShapeInferenceException>(() => new FlattenNode("f", "x", "y").InferShapes([new TensorShape(1, 65536, 65536)]));
+    }
+
+    [Fact]
     public void Concat_pad_flatten_and_broadcast_shapes()
     {
         Assert.Equal(new TensorShape(1, 24, 7, 7),

@@ -37,7 +37,8 @@ public sealed class TensorShape : IEquatable<TensorShape>
             foreach (var d in _dims)
             {
                 if (d < 0) throw new ShapeInferenceException(null, $"shape {this} has a dynamic dimension; its size is not known");
-                n = checked(n * d);
+                if (d != 0 && n > long.MaxValue / d) throw new ShapeInferenceException(null, $"shape {this} has more elements than a long holds");
+                n *= d;
             }
             return n;
         }

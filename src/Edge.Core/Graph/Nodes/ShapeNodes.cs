@@ -14,12 +14,14 @@ public sealed class FlattenNode(string name, string input, string output, int ax
         var x = inputs[0];
         int axis = Axis < 0 ? Axis + x.Rank : Axis;
         if (axis < 0 || axis > x.Rank) throw BadShape($"axis {Axis} is out of range for {x}");
-        long outer = 1, inner = 1;
+        long outer = 1, inner = 1; // both ≤ ElementCount, which is checked
+        _ = x.ElementCount;
         for (int i = 0; i < x.Rank; i++)
         {
             if (i < axis) outer *= x[i]; else inner *= x[i];
         }
-        return [new TensorShape(checked((int)outer), checked((int)inner))];
+        if (outer > int.MaxValue || inner > int.MaxValue) throw BadShape($"flattening {x} at axis {Axis} gives a dimension over {int.MaxValue}");
+        return [new TensorShape((int)outer, (int)inner)];
     }
 
     public override string DescribeAttributes() => $"axis={Axis}";
@@ -55,12 +57,12 @@ public sealed class ReshapeNode(string name, string input, string output, int[] 
                 continue;
             }
             if (dims[i] < 0) throw BadShape($"target {Fmt()} has a negative dimension");
-            known *= dims[i];
+            known = SafeProduct(known, dims[i]);
         }
         long total = x.ElementCount;
         if (inferAt >= 0)
         {
-            if (known == 0 || total % known != 0) throw BadShape($"cannot reshape {x} ({total} elements) to {Fmt()}");
+            if (known == 0 || total % known != 0 || total / known > int.MaxValue) throw BadShape($"cannot reshape {x} ({total} elements) to {Fmt()}");
             dims[inferAt] = (int)(total / known);
         }
         else if (known != total)
@@ -72,6 +74,13 @@ public sealed class ReshapeNode(string name, string input, string output, int[] 
 
     public override string DescribeAttributes() => $"shape={Fmt()}";
     private string Fmt() => "[" + string.Join(", ", TargetShape) + "]";
+
+    private long SafeProduct(long a, int b)
+    {
+        long p = a * b; // a ≤ int.MaxValue after every step, so this cannot overflow a long
+        if (p > int.MaxValue) throw BadShape($"target {Fmt()} has more than {int.MaxValue} elements");
+        return p;
+    }
 }
 
 /// <summary>Joins inputs along <see cref="Axis"/> (channel concat of Inception branches is axis 1).</summary>
@@ -131,7 +140,12 @@ public sealed class PadNode(string name, string input, string output, int[] pads
         var x = inputs[0];
         if (Pads.Length != 2 * x.Rank) throw BadShape($"pads has {Pads.Length} values, a rank-{x.Rank} input needs {2 * x.Rank}");
         var d = x.ToArray();
-        for (int i = 0; i < d.Length; i++) d[i] += Pads[i] + Pads[i + d.Length];
+        for (int i = 0; i < d.Length; i++)
+        {
+            long padded = (long)d[i] + Pads[i] + Pads[i + d.Length];
+            if (padded > int.MaxValue) throw BadShape($"padding axis {i} of {x} by [{Pads[i]}, {Pads[i + d.Length]}] overflows");
+            d[i] = (int)padded;
+        }
         return [new TensorShape(d)];
     }
 

@@ -1,0 +1,3 @@
+using Edge.Cli;
+
+return EdgeCli.Run(args, Console.Out, Console.Error);
