@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Edge.Benchmarks -- --filter '*Int8Kernel*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
