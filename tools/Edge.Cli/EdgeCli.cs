@@ -21,6 +21,7 @@ public static class EdgeCli
         {
             InspectCommand.Create(io),
             RunCommand.Create(io),
+            ConvertCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -32,4 +32,38 @@ public enum EdgeOpType : ushort
 
     /// <summary>Int8 → int8 with other parameters.</summary>
     Rescale = 15,
+
+    /// <summary>
+    /// A float32 element-wise activation (a node kept in float by the converter): ints [kind], floats its parameters
+    /// (docs/edge-format.md, "Float operators").
+    /// </summary>
+    FloatActivation = 16,
+}
+
+/// <summary>The function of a <see cref="EdgeOpType.FloatActivation"/> op (its first int). Part of the format: never renumber.</summary>
+public enum EdgeActivationKind
+{
+    /// <summary>max(x, 0).</summary>
+    Relu = 0,
+
+    /// <summary>min(max(x, floats[0]), floats[1]).</summary>
+    Clip = 1,
+
+    /// <summary>x ≥ 0 ? x : floats[0]·x.</summary>
+    LeakyRelu = 2,
+
+    /// <summary>1 / (1 + e^−x).</summary>
+    Sigmoid = 3,
+
+    /// <summary>tanh(x).</summary>
+    Tanh = 4,
+
+    /// <summary>x &gt; 0 ? x : floats[0]·(e^x − 1).</summary>
+    Elu = 5,
+
+    /// <summary>clamp(floats[0]·x + floats[1], 0, 1).</summary>
+    HardSigmoid = 6,
+
+    /// <summary>x·clamp(x + 3, 0, 6)/6.</summary>
+    HardSwish = 7,
 }
