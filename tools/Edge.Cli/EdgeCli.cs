@@ -22,6 +22,7 @@ public static class EdgeCli
             InspectCommand.Create(io),
             RunCommand.Create(io),
             ConvertCommand.Create(io),
+            BenchCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,17 +1,63 @@
+using System.CommandLine;
 using Edge.Core.Errors;
 using Edge.Core.Graph;
 using Edge.Onnx;
+using Edge.Runtime.Format;
+using Edge.Runtime.Session;
 
 namespace Edge.Cli;
+
+/// <summary>The kinds of model file the CLI opens.</summary>
+public enum ModelKind
+{
+    /// <summary>A float ONNX model, run on the float reference path.</summary>
+    Onnx,
+
+    /// <summary>An int8 <c>.edge</c> model, run by an <see cref="EdgeSession"/>.</summary>
+    Edge,
+}
 
 /// <summary>Opens a model file by its kind.</summary>
 public static class ModelFiles
 {
+    /// <summary>A <c>.edge</c> file by its magic bytes, whatever its name; anything else is taken as ONNX.</summary>
+    public static ModelKind KindOf(string path)
+    {
+        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        Span<byte> head = stackalloc byte[8];
+        using (var f = File.OpenRead(path))
+        {
+            if (f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(EdgeFileLayout.Magic)) return ModelKind.Edge;
+        }
+        return Path.GetExtension(path).Equals(".edge", StringComparison.OrdinalIgnoreCase) ? ModelKind.Edge : ModelKind.Onnx;
+    }
+
     public static ModelGraph LoadFloatGraph(string path)
     {
         if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
         return OnnxImporter.Import(path);
     }
+
+    public static EdgeSession LoadSession(string path, KernelSelection kernels)
+    {
+        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        return EdgeSession.Load(path, new EdgeSessionOptions { Kernels = kernels });
+    }
+
+    /// <summary>The <c>--kernels</c> option of the commands that run an int8 model.</summary>
+    public static Option<string> KernelsOption() => new("--kernels")
+    {
+        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), scalar or vector128.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static KernelSelection ParseKernels(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "auto" => KernelSelection.Auto,
+        "scalar" => KernelSelection.Scalar,
+        "vector128" => KernelSelection.Vector128,
+        _ => throw new CliUsageException($"--kernels {value}: expected auto, scalar or vector128"),
+    };
 }
 
 /// <summary>A mistake in the command line that the parser cannot see (a missing file, options that do not fit together).</summary>

@@ -96,6 +96,7 @@ public static class EdgeModelReader
         if (model.Labels.Count > 0 && model.Outputs.Count > 0)
         {
             var first = model.Tensors[model.Outputs[0]];
+            if (first.Shape.Length == 0) throw Bad($"{model.Labels.Count} labels for output '{first.Name}', which has no class axis (rank 0)");
             if (model.Labels.Count != first.Shape[^1]) throw Bad($"{model.Labels.Count} labels for an output of {first.Shape[^1]} classes");
         }
         return model;

@@ -5,57 +5,168 @@ using Edge.Cli.Output;
 using Edge.Core.Graph;
 using Edge.Core.Tensors;
 using Edge.Reference;
+using Edge.Runtime.Session;
+using Edge.Vision.Images;
+using Edge.Vision.Preprocessing;
+using Edge.Vision.Sources;
 
 namespace Edge.Cli.Commands;
 
 /// <summary>
-/// <c>edge run MODEL --tensor INPUT.f32 [--json]</c>: runs a model on a raw float32 NCHW tensor file (already
-/// normalized, as the golden vectors store them); the batch is the file's length over one item's size.
+/// <c>edge run MODEL IMAGE... [--top K] [--json]</c>: classifies images with an int8 <c>.edge</c> model — PNG, BMP, PGM
+/// and PPM read natively, any other format through ffmpeg when it is installed — resized and normalized as the model
+/// records, and prints the top K classes with their labels.
+/// <c>edge run MODEL --tensor INPUT.f32 [--json]</c>: runs a raw float32 NCHW tensor file (already normalized, as the
+/// golden vectors store them; the batch is the file's length over one item's size) through an ONNX model on the float
+/// reference path, or through a <c>.edge</c> model in int8, and prints every output.
 /// </summary>
 public static class RunCommand
 {
     public static Command Create(CliIO io)
     {
-        var model = new Argument<string>("model") { Description = "An ONNX model (.onnx), run on the float reference path." };
-        var tensor = new Option<string>("--tensor") { Description = "Raw float32 little-endian NCHW input (.f32, or .f32.gz); batch inferred from its size.", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print every output tensor as JSON numbers." };
-        var command = new Command("run", "Run a model on an input tensor and print its outputs.") { model, tensor, json };
+        var model = new Argument<string>("model") { Description = "An int8 model (.edge), or an ONNX model (.onnx, run in float with --tensor)." };
+        var images = new Argument<string[]>("images") { Description = "Images to classify (.edge models): PNG, BMP, PGM, PPM; other formats need ffmpeg.", Arity = ArgumentArity.ZeroOrMore };
+        var tensor = new Option<string?>("--tensor") { Description = "Raw float32 little-endian NCHW input (.f32, or .f32.gz), instead of images; batch inferred from its size." };
+        var top = new Option<int>("--top") { Description = "Classes to print per image.", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var kernels = ModelFiles.KernelsOption();
+        var command = new Command("run", "Run a model on images (top-k classes) or on an input tensor (every output).") { model, images, tensor, top, json, kernels };
         command.SetAction(parse =>
         {
-            var graph = ModelFiles.LoadFloatGraph(parse.GetRequiredValue(model));
-            var inputPath = parse.GetRequiredValue(tensor);
-            var outputs = RunFloat(graph, inputPath, out int batch);
-            if (parse.GetValue(json)) WriteJson(io.Out, graph.Name, batch, outputs);
-            else WriteText(io, batch, outputs);
+            string modelPath = parse.GetRequiredValue(model);
+            var imagePaths = parse.GetValue(images) ?? [];
+            var tensorPath = parse.GetValue(tensor);
+            if (imagePaths.Length > 0 && tensorPath is not null) throw new CliUsageException("give images or --tensor, not both");
+            if (imagePaths.Length == 0 && tensorPath is null) throw new CliUsageException("nothing to run: give images, or --tensor INPUT.f32");
+            var kind = ModelFiles.KindOf(modelPath);
+            if (kind == ModelKind.Onnx)
+            {
+                if (tensorPath is null) throw new CliUsageException($"{modelPath}: images need an int8 .edge model, which records the preprocessing (edge convert); an ONNX model runs with --tensor");
+                var graph = ModelFiles.LoadFloatGraph(modelPath);
+                var outputs = RunFloat(graph, tensorPath, out int batch);
+                WriteOutputs(io, parse.GetValue(json), graph.Name, batch, outputs);
+                return EdgeCli.Ok;
+            }
+            var session = ModelFiles.LoadSession(modelPath, ModelFiles.ParseKernels(parse.GetValue(kernels)));
+            if (tensorPath is not null)
+            {
+                var outputs = RunInt8(session, tensorPath, out int batch);
+                WriteOutputs(io, parse.GetValue(json), Path.GetFileName(modelPath), batch, outputs);
+                return EdgeCli.Ok;
+            }
+            int k = parse.GetValue(top);
+            if (k < 1) throw new CliUsageException($"--top {k}: must be at least 1");
+            var results = Classify(session, imagePaths, k);
+            if (parse.GetValue(json))
+                io.Out.WriteLine(JsonSerializer.Serialize(new { Model = Path.GetFileName(modelPath), Kernels = session.KernelPath.ToString(), Results = results }, JsonDefaults.Indented));
+            else WriteTopK(io, results);
             return EdgeCli.Ok;
         });
         return command;
     }
 
-    private static List<(string Name, TensorShape Shape, float[] Data)> RunFloat(ModelGraph graph, string inputPath, out int batch)
+    // ── Images through an int8 session ──────────────────────────────────────────────────────────────────────────────
+
+    public sealed record Ranked(int Rank, int Index, string? Label, float Score);
+
+    public sealed record ImageResult(string Image, int Width, int Height, int Channels, Ranked[] Top);
+
+    private static ImageResult[] Classify(EdgeSession session, string[] paths, int k)
+    {
+        var input = new ImageInput(session);
+        var scores = new float[session.Outputs[0].ElementCount];
+        var top = new int[Math.Min(k, scores.Length)];
+        var results = new List<ImageResult>();
+        foreach (var path in paths)
+        {
+            var image = Decode(path, gray: input.Channels == 1);
+            input.Run(image, scores);
+            EdgeSession.TopK(scores, top);
+            var ranked = top.Select((index, r) => new Ranked(r + 1, index, index < session.Labels.Count ? session.Labels[index] : null, scores[index])).ToArray();
+            results.Add(new ImageResult(path, image.Width, image.Height, image.Channels, ranked));
+        }
+        return [.. results];
+    }
+
+    /// <summary>PNG, BMP, PGM and PPM natively; any other extension through ffmpeg.</summary>
+    private static DecodedImage Decode(string path, bool gray)
+    {
+        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        return ImageDecoder.HasImageExtension(path) ? ImageDecoder.Decode(path) : FfmpegImage.Decode(path, gray);
+    }
+
+    private static void WriteTopK(CliIO io, ImageResult[] results)
+    {
+        foreach (var r in results)
+        {
+            io.Out.WriteLine($"{r.Image} ({r.Width}×{r.Height}, {(r.Channels == 1 ? "gray" : "RGB")})");
+            int labelWidth = r.Top.Max(t => Name(t).Length);
+            foreach (var t in r.Top)
+                io.Out.WriteLine($"  {t.Rank,2}. {Name(t).PadRight(labelWidth)}  {t.Score.ToString("F4", CultureInfo.InvariantCulture),10}");
+        }
+    }
+
+    /// <summary>"Ankle boot (9)", or "class 9" for a model without labels.</summary>
+    private static string Name(Ranked t) => t.Label is null ? $"class {t.Index}" : $"{t.Label} ({t.Index})";
+
+    // ── Tensor files ────────────────────────────────────────────────────────────────────────────────────────────────
+
+    private static List<(string Name, int[] Shape, float[] Data)> RunFloat(ModelGraph graph, string inputPath, out int batch)
     {
         if (graph.Inputs.Count != 1) throw new CliUsageException($"--tensor feeds one input; the model has {graph.Inputs.Count}: {string.Join(", ", graph.Inputs.Select(i => i.Name))}");
-        if (!File.Exists(inputPath)) throw new CliUsageException($"{inputPath}: no such file");
         var input = graph.Inputs[0];
-        var data = Float32File.Read(inputPath);
+        var data = ReadTensor(inputPath);
         long perItem = input.Shape.WithBatch(1).ElementCount;
         bool dynamicBatch = input.Shape[0] == TensorShape.Dynamic;
         if (data.Length == 0 || data.Length % perItem != 0 || (!dynamicBatch && data.Length != input.Shape.ElementCount))
-        {
             throw new CliUsageException($"{inputPath}: {data.Length} floats do not fit input '{input.Name}' {input.Shape} ({perItem} floats per item)");
-        }
         batch = (int)(data.Length / perItem);
         var executor = new ReferenceExecutor(graph, batch);
         var results = executor.Run(new Dictionary<string, float[]> { [input.Name] = data }, batch);
         var shapes = executor.ShapesFor(batch);
-        return graph.Outputs.Select(o => (o, shapes[o], results[o])).ToList();
+        return graph.Outputs.Select(o => (o, shapes[o].ToArray(), results[o])).ToList();
     }
 
-    private static void WriteText(CliIO io, int batch, List<(string Name, TensorShape Shape, float[] Data)> outputs)
+    /// <summary>Each item of the tensor file through the session; every output gathered over the batch.</summary>
+    private static List<(string Name, int[] Shape, float[] Data)> RunInt8(EdgeSession session, string inputPath, out int batch)
     {
+        var data = ReadTensor(inputPath);
+        var input = session.Inputs[0];
+        int perItem = input.ElementCount;
+        if (data.Length == 0 || data.Length % perItem != 0)
+            throw new CliUsageException($"{inputPath}: {data.Length} floats do not fit input '{input.Name}' [{string.Join(", ", input.LogicalShape)}] ({perItem} floats per item)");
+        int items = batch = data.Length / perItem;
+        var outputs = session.Outputs.Select(o => new float[items * o.ElementCount]).ToArray();
+        for (int b = 0; b < items; b++)
+        {
+            int first = session.Outputs[0].ElementCount;
+            session.Run(data.AsSpan(b * perItem, perItem), outputs[0].AsSpan(b * first, first));
+            for (int o = 1; o < outputs.Length; o++)
+            {
+                int n = session.Outputs[o].ElementCount;
+                session.ReadOutput(o, outputs[o].AsSpan(b * n, n));
+            }
+        }
+        return session.Outputs.Select((o, i) => (o.Name, (int[])[items, .. o.LogicalShape[1..]], outputs[i])).ToList();
+    }
+
+    private static float[] ReadTensor(string path)
+    {
+        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        return Float32File.Read(path);
+    }
+
+    private static void WriteOutputs(CliIO io, bool json, string model, int batch, List<(string Name, int[] Shape, float[] Data)> outputs)
+    {
+        if (json)
+        {
+            var doc = new { Model = model, Batch = batch, Outputs = outputs.Select(o => new { o.Name, o.Shape, o.Data }).ToArray() };
+            io.Out.WriteLine(JsonSerializer.Serialize(doc, JsonDefaults.Indented));
+            return;
+        }
         foreach (var (name, shape, data) in outputs)
         {
-            io.Out.WriteLine($"{name} {shape}");
+            io.Out.WriteLine($"{name} [{string.Join(", ", shape)}]");
             int row = data.Length / batch;
             for (int b = 0; b < batch; b++)
             {
@@ -66,16 +177,5 @@ public static class RunCommand
                 io.Out.WriteLine($"  [{b}] argmax={argmax} {values}");
             }
         }
-    }
-
-    private static void WriteJson(TextWriter w, string model, int batch, List<(string Name, TensorShape Shape, float[] Data)> outputs)
-    {
-        var doc = new
-        {
-            Model = model,
-            Batch = batch,
-            Outputs = outputs.Select(o => new { o.Name, Shape = o.Shape.ToArray(), o.Data }).ToArray(),
-        };
-        w.WriteLine(JsonSerializer.Serialize(doc, JsonDefaults.Indented));
     }
 }

@@ -1,0 +1,42 @@
+using Edge.Runtime.Kernels;
+
+namespace Edge.Runtime.Session;
+
+/// <summary>Which kernel implementations a session runs.</summary>
+public enum KernelSelection
+{
+    /// <summary>The fastest path this machine accelerates (<see cref="KernelPaths.Best"/>).</summary>
+    Auto,
+
+    /// <summary>The scalar reference kernels everywhere.</summary>
+    Scalar,
+
+    /// <summary>The portable Vector128 kernels where an op has them (falls back to scalar where 128-bit SIMD is not accelerated).</summary>
+    Vector128,
+}
+
+/// <summary>How <see cref="EdgeSession.Load(string, EdgeSessionOptions?)"/> reads and prepares a model.</summary>
+public sealed record EdgeSessionOptions
+{
+    public KernelSelection Kernels { get; init; } = KernelSelection.Auto;
+
+    /// <summary>
+    /// Verify the file's SHA-256 before parsing it (default). Turning it off skips only the checksum: every structural and
+    /// per-operator check still runs.
+    /// </summary>
+    public bool VerifyChecksum { get; init; } = true;
+
+    /// <summary>
+    /// The largest arena a model may ask for (default 1 GiB): a file whose tensors would need more is refused at load with
+    /// an <see cref="Format.EdgeModelFormatException"/> instead of exhausting the device's memory.
+    /// </summary>
+    public long MaxArenaBytes { get; init; } = 1L << 30;
+
+    /// <summary>The path <see cref="Kernels"/> resolves to on this machine.</summary>
+    public KernelPath ResolvePath() => Kernels switch
+    {
+        KernelSelection.Scalar => KernelPath.Scalar,
+        KernelSelection.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? KernelPath.Vector128 : KernelPath.Scalar,
+        _ => KernelPaths.Best,
+    };
+}

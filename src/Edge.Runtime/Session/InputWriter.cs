@@ -1,0 +1,130 @@
+using Edge.Runtime.Arithmetic;
+using Edge.Runtime.Format;
+
+namespace Edge.Runtime.Session;
+
+/// <summary>
+/// Writes caller data into the model's input tensor in the arena: a float NCHW tensor (quantized with the input's
+/// parameters by the contract's rule, and transposed to NHWC), int8 NHWC as it is, or an 8-bit HWC image normalized as the
+/// model records it. For images, per-channel 256-entry tables built at load map a pixel straight to its int8 value:
+/// <c>table[c][p] = quantize((p/255 − mean[c]) / std[c])</c>, the normalization in float32 in that order (as
+/// torchvision's ToTensor then Normalize), so a table lookup gives the same int8 as normalizing and then quantizing.
+/// </summary>
+internal sealed class InputWriter
+{
+    private readonly SessionTensorInfo _info;
+    private readonly SessionNormalization _norm;
+    private readonly sbyte[][]? _tables;
+    private readonly int _h, _w, _c;
+
+    public InputWriter(SessionTensorInfo info, SessionNormalization normalization)
+    {
+        (_info, _norm) = (info, normalization);
+        if (info.IsImageLayout) (_h, _w, _c) = (info.NhwcShape[1], info.NhwcShape[2], info.NhwcShape[3]);
+        if (IsImage && info.DataType == EdgeDataType.Int8)
+        {
+            _tables = new sbyte[_c][];
+            for (int c = 0; c < _c; c++)
+            {
+                _tables[c] = new sbyte[256];
+                for (int p = 0; p < 256; p++) _tables[c][p] = info.Quantization.Quantize(Normalize(p, c));
+            }
+        }
+    }
+
+    /// <summary>The input is one image of 1 (gray) or 3 (RGB, BGR) channels, matching its recorded channel order.</summary>
+    public bool IsImage => _info.IsImageLayout && _info.NhwcShape[0] == 1 && _info.DataType != EdgeDataType.Int32
+        && (_c == 1 ? _norm.ChannelOrder == EdgeChannelOrder.Gray : _c == 3 && _norm.ChannelOrder != EdgeChannelOrder.Gray);
+
+    /// <summary>Height and width of the image the input holds.</summary>
+    public (int Height, int Width) ImageSize => (_h, _w);
+
+    public void WriteFloat(ReadOnlySpan<float> nchw, in ArenaView arena, int tensor)
+    {
+        CheckLength(nchw.Length, "float input");
+        if (_info.DataType == EdgeDataType.Float32)
+        {
+            var dst = arena.Float32(tensor);
+            if (!_info.IsImageLayout) nchw.CopyTo(dst);
+            else
+                for (int c = 0; c < _c; c++)
+                    for (int p = 0; p < _h * _w * _info.NhwcShape[0]; p++) dst[p * _c + c] = nchw[Nchw(p, c)];
+            return;
+        }
+        var q = _info.Quantization;
+        var y = arena.Int8(tensor);
+        if (!_info.IsImageLayout)
+        {
+            for (int i = 0; i < nchw.Length; i++) y[i] = q.Quantize(nchw[i]);
+            return;
+        }
+        for (int c = 0; c < _c; c++)
+            for (int p = 0; p < _h * _w * _info.NhwcShape[0]; p++) y[p * _c + c] = q.Quantize(nchw[Nchw(p, c)]);
+    }
+
+    public void WriteInt8(ReadOnlySpan<sbyte> nhwc, in ArenaView arena, int tensor)
+    {
+        if (_info.DataType != EdgeDataType.Int8)
+            throw new InvalidOperationException($"input '{_info.Name}' is {_info.DataType}; pass float NCHW values instead of int8");
+        CheckLength(nhwc.Length, "int8 input");
+        nhwc.CopyTo(arena.Int8(tensor));
+    }
+
+    /// <summary>
+    /// An 8-bit HWC image of the input's height and width: gray (1 channel) or RGB (3 channels). A gray image feeding an
+    /// RGB network is replicated; an RGB image feeding a gray network becomes ITU-R BT.601 luma first (as
+    /// <c>InputNormalization.ToChw</c> does); a BGR network takes the channels in reverse.
+    /// </summary>
+    public void WriteImage(ReadOnlySpan<byte> hwc, int height, int width, int channels, in ArenaView arena, int tensor)
+    {
+        if (!IsImage) throw new InvalidOperationException($"input '{_info.Name}' [{string.Join(", ", _info.LogicalShape)}] ({_norm.ChannelOrder}) is not a gray or color image input");
+        if (height != _h || width != _w)
+            throw new ArgumentException($"the image is {width}×{height}, the model takes {_w}×{_h}: resize it first (Edge.Vision's ImageInput does)");
+        if (channels is not (1 or 3)) throw new ArgumentException($"an image has 1 (gray) or 3 (RGB) channels, not {channels}");
+        if (hwc.Length != height * width * channels) throw new ArgumentException($"{hwc.Length} bytes are not a {width}×{height}×{channels} image");
+        int pixels = height * width;
+        bool luma = channels == 3 && _c == 1;
+        if (_tables is not null && !luma)
+        {
+            var y = arena.Int8(tensor);
+            for (int c = 0; c < _c; c++)
+            {
+                var table = _tables[c];
+                int source = channels == 1 ? 0 : _norm.ChannelOrder == EdgeChannelOrder.Bgr ? 2 - c : c;
+                for (int p = 0; p < pixels; p++) y[p * _c + c] = table[hwc[p * channels + source]];
+            }
+            return;
+        }
+        bool int8 = _info.DataType == EdgeDataType.Int8;
+        var q = _info.Quantization;
+        var yq = int8 ? arena.Int8(tensor) : default;
+        var yf = int8 ? default : arena.Float32(tensor);
+        for (int c = 0; c < _c; c++)
+        {
+            int source = channels == 1 ? 0 : _norm.ChannelOrder == EdgeChannelOrder.Bgr ? 2 - c : c;
+            for (int p = 0; p < pixels; p++)
+            {
+                float pixel = luma ? 0.299f * hwc[3 * p] + 0.587f * hwc[3 * p + 1] + 0.114f * hwc[3 * p + 2] : hwc[p * channels + source];
+                float value = (pixel / 255f - _norm.MeanOf(c)) / _norm.StdOf(c);
+                if (int8) yq[p * _c + c] = q.Quantize(value);
+                else yf[p * _c + c] = value;
+            }
+        }
+    }
+
+    /// <summary>The normalized value of pixel <paramref name="p"/> in channel <paramref name="c"/>, in float32 as the training did.</summary>
+    private float Normalize(int p, int c) => (p / 255f - _norm.MeanOf(c)) / _norm.StdOf(c);
+
+    /// <summary>The NCHW index of NHWC pixel <paramref name="p"/> (n·H·W + h·W + w), channel <paramref name="c"/>.</summary>
+    private int Nchw(int p, int c)
+    {
+        int plane = _h * _w, n = p / plane;
+        return (n * _c + c) * plane + p % plane;
+    }
+
+    private void CheckLength(int length, string what)
+    {
+        if (length != _info.ElementCount)
+            throw new ArgumentException($"{what} holds {length} values; input '{_info.Name}' [{string.Join(", ", _info.LogicalShape)}] needs {_info.ElementCount}");
+    }
+}

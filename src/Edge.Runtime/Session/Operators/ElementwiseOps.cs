@@ -1,0 +1,107 @@
+using Edge.Runtime.Format;
+using Edge.Runtime.Kernels.Elementwise;
+using Edge.Runtime.Kernels.Float;
+
+namespace Edge.Runtime.Session.Operators;
+
+/// <summary>
+/// Element-wise operators: Add (int8 ints <c>M_a, n_a, M_b, n_b, M_o, n_o, qmin, qmax</c>; float floats <c>min, max</c>),
+/// Lookup (int8 blob table [256]), Rescale (ints <c>M, n</c>) and FloatActivation (ints <c>kind</c>, floats its parameters).
+/// Inputs and output have one shape; each may run in place (it reads element i before it writes element i).
+/// </summary>
+internal static class ElementwiseOps
+{
+    public static SessionOp Add(OpReader r)
+    {
+        r.Arity(2, 1);
+        r.SameShape(r.Input(0), r.Input(1));
+        r.SameShape(r.Input(0), r.Output);
+        if (r.IsFloat)
+        {
+            r.AllOfType(EdgeDataType.Float32);
+            r.Ints(0, "none");
+            r.BlobCount(0, "none");
+            var f = r.Floats(2, "clamp min, max");
+            return new FloatAddOp(r, r.Prepare(() => FloatAdd.Prepare(f[0], f[1])));
+        }
+        r.AllOfType(EdgeDataType.Int8);
+        var i = r.Ints(8, "M_a, n_a, M_b, n_b, M_o, n_o, qmin, qmax");
+        r.NoFloatsOrBlobs();
+        var (ma, mb, mo) = (r.Multiplier(i[0], i[1], "input a"), r.Multiplier(i[2], i[3], "input b"), r.Multiplier(i[4], i[5], "output"));
+        var clamp = r.Clamp(i[6], i[7]);
+        var (a, b, y) = (r.Input(0), r.Input(1), r.Output);
+        return new Int8AddOp(r, r.Prepare(() => Int8Add.Prepare(a.ZeroPoint, ma, b.ZeroPoint, mb, mo, y.ZeroPoint, clamp)));
+    }
+
+    public static SessionOp Lookup(OpReader r)
+    {
+        Unary(r, EdgeDataType.Int8);
+        r.Ints(0, "none");
+        r.BlobCount(1, "table");
+        var table = r.Blob(0, "table", EdgeDataType.Int8, Int8Lookup.TableLength);
+        return new Int8LookupOp(r, r.Prepare(() => Int8Lookup.Prepare(table.AsInt8())));
+    }
+
+    public static SessionOp Rescale(OpReader r)
+    {
+        Unary(r, EdgeDataType.Int8);
+        var i = r.Ints(2, "M, n");
+        var m = r.Multiplier(i[0], i[1], "rescale");
+        var (x, y) = (r.Input(), r.Output);
+        return new Int8RescaleOp(r, r.Prepare(() => Int8Rescale.Prepare(x.ZeroPoint, m, y.ZeroPoint)));
+    }
+
+    public static SessionOp Activation(OpReader r)
+    {
+        Unary(r, EdgeDataType.Float32);
+        if (r.Op.Ints.Length != 1) throw r.Bad($"has {r.Op.Ints.Length} ints; the format gives it 1 (kind)");
+        var kind = (EdgeActivationKind)r.Op.Ints[0];
+        if (!Enum.IsDefined(kind)) throw r.Bad($"activation kind {r.Op.Ints[0]} is unknown");
+        var f = r.Floats(FloatActivation.ParameterCount(kind), $"the parameters of {kind}");
+        return new FloatActivationOp(r, r.Prepare(() => FloatActivation.Prepare(kind, f)));
+    }
+
+    private static void Unary(OpReader r, EdgeDataType type)
+    {
+        r.Arity(1, 1);
+        r.AllOfType(type);
+        r.SameShape(r.Input(), r.Output);
+        r.BlobCount(r.Op.Type == EdgeOpType.Lookup ? 1 : 0, r.Op.Type == EdgeOpType.Lookup ? "table" : "none");
+        if (r.Op.Type != EdgeOpType.FloatActivation) r.Floats(0, "none");
+    }
+}
+
+internal sealed class Int8AddOp(OpReader r, Int8Add kernel) : SessionOp(r)
+{
+    public override string Kernel => nameof(Int8Add);
+    public override bool CanRunInPlace => true;
+    public override void Run(in ArenaView arena) => Int8Add.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Inputs[1]), arena.Int8(Outputs[0]));
+}
+
+internal sealed class Int8LookupOp(OpReader r, Int8Lookup kernel) : SessionOp(r)
+{
+    public override string Kernel => nameof(Int8Lookup);
+    public override bool CanRunInPlace => true;
+    public override void Run(in ArenaView arena) => Int8Lookup.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]));
+}
+
+internal sealed class Int8RescaleOp(OpReader r, Int8Rescale kernel) : SessionOp(r)
+{
+    public override string Kernel => nameof(Int8Rescale);
+    public override bool CanRunInPlace => true;
+    public override void Run(in ArenaView arena) => Int8Rescale.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]));
+}
+
+internal sealed class FloatAddOp(OpReader r, FloatAdd kernel) : SessionOp(r)
+{
+    public override string Kernel => nameof(FloatAdd);
+    public override bool CanRunInPlace => true;
+    public override void Run(in ArenaView arena) => FloatAdd.Run(kernel, arena.Float32(Inputs[0]), arena.Float32(Inputs[1]), arena.Float32(Outputs[0]));
+}
+
+internal sealed class FloatActivationOp(OpReader r, FloatActivation kernel) : SessionOp(r)
+{
+    public override string Kernel => $"{nameof(FloatActivation)}.{kernel.Kind}";
+    public override bool CanRunInPlace => true;
+    public override void Run(in ArenaView arena) => FloatActivation.Run(kernel, arena.Float32(Inputs[0]), arena.Float32(Outputs[0]));
+}

@@ -1,0 +1,53 @@
+using Edge.Runtime.Format;
+using Edge.Runtime.Kernels;
+
+namespace Edge.Runtime.Session.Operators;
+
+/// <summary>
+/// One prepared operator of a session: validated against its tensors at load, its kernel prepared (weights packed), and
+/// run on spans of the session's arena. Subclasses are small adapters from the format to a kernel.
+/// </summary>
+internal abstract class SessionOp
+{
+    protected SessionOp(OpReader r)
+    {
+        Index = r.Index;
+        Name = r.Op.Name;
+        Type = r.Op.Type;
+        Inputs = [.. r.Op.Inputs];
+        Outputs = [.. r.Op.Outputs];
+        WeightBytes = r.Op.Blobs.Sum(b => (long)b.Data.Length);
+    }
+
+    public int Index { get; }
+    public string Name { get; }
+    public EdgeOpType Type { get; }
+    public int[] Inputs { get; }
+    public int[] Outputs { get; }
+
+    /// <summary>Bytes of constant data (weights, bias, multipliers, tables) the model stores for the operator.</summary>
+    public long WeightBytes { get; }
+
+    /// <summary>The kernel that runs, e.g. <c>Int8DepthwiseConv2d</c>.</summary>
+    public abstract string Kernel { get; }
+
+    /// <summary>The path the kernel runs (Scalar for kernels that have only their reference).</summary>
+    public virtual KernelPath Path => KernelPath.Scalar;
+
+    /// <summary>Bytes of the session's shared scratch buffer the operator needs.</summary>
+    public virtual int ScratchBytes => 0;
+
+    /// <summary>
+    /// True for an element-wise operator whose inputs and output have one element size and which reads element i of every
+    /// input before it writes element i of the output: its output may take over the buffer of an input that dies at this
+    /// operator (the memory plan decides).
+    /// </summary>
+    public virtual bool CanRunInPlace => false;
+
+    /// <summary>A view: the output is the input's bytes under another shape, so the two share one buffer and Run does nothing.</summary>
+    public virtual bool IsView => false;
+
+    public abstract void Run(in ArenaView arena);
+
+    public override string ToString() => $"operator {Index} '{Name}' ({Type}) → {Kernel}/{Path}";
+}
