@@ -56,31 +56,7 @@ public sealed class Int8Pad
 
     /// <summary>The scalar reference (the only path).</summary>
     public static void Run(Int8Pad op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
-    {
-        Guard.Length(input.Length, op.InputLength, "input");
-        Guard.Length(output.Length, op.OutputLength, "output");
-        int c = op.Channels, outC = op.OutChannels, rowLength = op.OutWidth * outC;
-        for (int ob = 0; ob < op.OutBatch; ob++)
-            for (int oh = 0; oh < op.OutHeight; oh++)
-            {
-                var outRow = output.Slice((ob * op.OutHeight + oh) * rowLength, rowLength);
-                int n = ob - op.Pads.BatchBefore, ih = oh - op.Pads.Top;
-                if (n < 0 || n >= op.Batch || ih < 0 || ih >= op.Height)
-                {
-                    outRow.Fill(op.Value);
-                    continue;
-                }
-                outRow[..(op.Pads.Left * outC)].Fill(op.Value);
-                outRow[((op.Pads.Left + op.Width) * outC)..].Fill(op.Value);
-                for (int iw = 0; iw < op.Width; iw++)
-                {
-                    var y = outRow.Slice((op.Pads.Left + iw) * outC, outC);
-                    y[..op.Pads.ChannelsBefore].Fill(op.Value);
-                    input.Slice(((n * op.Height + ih) * op.Width + iw) * c, c).CopyTo(y.Slice(op.Pads.ChannelsBefore, c));
-                    y[(op.Pads.ChannelsBefore + c)..].Fill(op.Value);
-                }
-            }
-    }
+        => ConstantPadLoop.Run(op.Batch, op.Height, op.Width, op.Channels, op.Pads, op.Value, input, output);
 
     public override string ToString() => $"Int8Pad N{Batch} {Height}x{Width}x{Channels} {Pads} value {Value}";
 }

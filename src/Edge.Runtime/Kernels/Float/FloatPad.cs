@@ -31,21 +31,7 @@ public sealed class FloatPad
     }
 
     public static void Run(FloatPad op, ReadOnlySpan<float> input, Span<float> output)
-    {
-        Guard.Length(input.Length, op.Batch * op.Height * op.Width * op.Channels, "input");
-        Guard.Length(output.Length, op.OutBatch * op.OutHeight * op.OutWidth * op.OutChannels, "output");
-        var p = op.Pads;
-        int outC = op.OutChannels;
-        output[..(op.OutBatch * op.OutHeight * op.OutWidth * outC)].Fill(op.Value);
-        for (int n = 0; n < op.Batch; n++)
-            for (int h = 0; h < op.Height; h++)
-                for (int w = 0; w < op.Width; w++)
-                {
-                    int outPixel = ((n + p.BatchBefore) * op.OutHeight + h + p.Top) * op.OutWidth + w + p.Left;
-                    input.Slice(((n * op.Height + h) * op.Width + w) * op.Channels, op.Channels)
-                        .CopyTo(output.Slice(outPixel * outC + p.ChannelsBefore, op.Channels));
-                }
-    }
+        => ConstantPadLoop.Run(op.Batch, op.Height, op.Width, op.Channels, op.Pads, op.Value, input, output);
 
     public override string ToString() => $"FloatPad N{Batch} {Height}x{Width}x{Channels} {Pads} value {Value}";
 }
