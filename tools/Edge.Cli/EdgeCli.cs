@@ -23,6 +23,9 @@ public static class EdgeCli
             RunCommand.Create(io),
             ConvertCommand.Create(io),
             BenchCommand.Create(io),
+            EvalCommand.Create(io),
+            DemoCommand.Create(io),
+            AccuracyCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using Edge.Onnx;
+using Edge.Quantization.Evaluation;
+using Edge.Runtime.Session;
+using Edge.Tests.Shared;
+
+namespace Edge.Accuracy.Tests;
+
+/// <summary>
+/// One conversion (default calibrator and sample count, on the shipped calibration subset) and one full-test-set evaluation per
+/// trained model, shared by the tests of the class.
+/// </summary>
+public sealed class AccuracyFixture
+{
+    private readonly ConcurrentDictionary<string, Lazy<EvaluationResult>> _results = new();
+
+    public EvaluationResult For(string name) => _results.GetOrAdd(name, n => new Lazy<EvaluationResult>(() => Evaluate(n))).Value;
+
+    private static EvaluationResult Evaluate(string name)
+    {
+        var entry = FirmwareModels.Get(name);
+        var shipped = ShippedModels.Trained(FirmwareModels.Directory).Single(m => m.Name == name);
+        var conversion = shipped.Convert(OnnxImporter.Import(FirmwareModels.OnnxPath(entry, "onnx")));
+        var session = EdgeSession.FromModel(conversion.Model, source: name);
+        return Evaluator.Evaluate(session, FirmwareModels.TestSet(entry), OnnxImporter.Import(FirmwareModels.OnnxPath(entry, "onnx")), floatBatch: 200, threads: Environment.ProcessorCount);
+    }
+}
