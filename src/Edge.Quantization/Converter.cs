@@ -40,7 +40,7 @@ public static class Converter
         if (graph.Inputs.Count != 1) throw new ConversionException(null, $"graph '{graph.Name}' has {graph.Inputs.Count} inputs; the converter handles models with one");
         var shape = graph.InferShapes(1)[graph.Inputs[0].Name];
         int channels = shape.Rank == 4 ? shape[1] : 1;
-        var normalization = options.Normalization ?? InputNormalization.Unit(channels == 3 ? ChannelOrder.Rgb : ChannelOrder.Gray);
+        var normalization = options.Normalization ?? InputNormalization.Unit(channels == 3 ? EdgeChannelOrder.Rgb : EdgeChannelOrder.Gray);
         if (shape.Rank == 4 && channels is 1 or 3 && normalization.Channels != channels)
             throw new ConverterOptionsException($"channel order {normalization.Order.ToString().ToLowerInvariant()} has {normalization.Channels} channel(s); input '{graph.Inputs[0].Name}' has {channels}");
         if (normalization.Mean.Length != 1 && normalization.Mean.Length != channels)

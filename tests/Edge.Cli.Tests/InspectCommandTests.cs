@@ -29,7 +29,7 @@ public class InspectCommandTests
         Assert.Equal(416_520, doc.RootElement.GetProperty("total_macs").GetInt64());
         var layers = doc.RootElement.GetProperty("layers").EnumerateArray().ToArray();
         Assert.Equal([1, 10], layers[^1].GetProperty("output_shapes")[0].EnumerateArray().Select(e => e.GetInt32()));
-        Assert.Equal(layers.Sum(l => l.GetProperty("params").GetInt64()), 61_706);
+        Assert.Equal(61_706, layers.Sum(l => l.GetProperty("params").GetInt64()));
     }
 
     [Fact]

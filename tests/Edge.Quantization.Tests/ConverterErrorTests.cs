@@ -1,3 +1,4 @@
+using Edge.Runtime.Format;
 using Edge.Core.Errors;
 using Edge.Core.Graph;
 using Edge.Core.Graph.Nodes;
@@ -92,9 +93,9 @@ public sealed class ConverterErrorTests : IDisposable
     public void Options_that_do_not_fit_are_refused()
     {
         Assert.Throws<ConverterOptionsException>(() => Convert(Model(), new ConverterOptions { Samples = 0 }));
-        Assert.Throws<ConverterOptionsException>(() => Convert(Model(), new ConverterOptions { Normalization = new InputNormalization([0, 0], [1, 1], ChannelOrder.Rgb) }));
+        Assert.Throws<ConverterOptionsException>(() => Convert(Model(), new ConverterOptions { Normalization = new InputNormalization([0, 0], [1, 1], EdgeChannelOrder.Rgb) }));
         Assert.Throws<ConverterOptionsException>(() => Convert(Model(), new ConverterOptions { Labels = ["a", "b"] }));
-        var order = Assert.Throws<ConverterOptionsException>(() => Convert(Model(), new ConverterOptions { Normalization = InputNormalization.Unit(ChannelOrder.Gray) }));
+        var order = Assert.Throws<ConverterOptionsException>(() => Convert(Model(), new ConverterOptions { Normalization = InputNormalization.Unit(EdgeChannelOrder.Gray) }));
         Assert.Equal("channel order gray has 1 channel(s); input 'x' has 3", order.Message);
     }
 

@@ -32,16 +32,15 @@ public class ImageInputTests
     private static float[] AsInputTensor(float[] chw) => chw.Select(v => InputParams.Dequantize(InputParams.Quantize(v))).ToArray();
 
     [Theory]
-    [InlineData(3, ChannelOrder.Rgb)]
-    [InlineData(1, ChannelOrder.Rgb)]
-    [InlineData(3, ChannelOrder.Bgr)]
-    [InlineData(3, ChannelOrder.Gray)]
-    public void An_image_of_the_model_size_becomes_the_normalized_quantized_input(int imageChannels, ChannelOrder order)
+    [InlineData(3, EdgeChannelOrder.Rgb)]
+    [InlineData(1, EdgeChannelOrder.Rgb)]
+    [InlineData(3, EdgeChannelOrder.Bgr)]
+    [InlineData(3, EdgeChannelOrder.Gray)]
+    public void An_image_of_the_model_size_becomes_the_normalized_quantized_input(int imageChannels, EdgeChannelOrder order)
     {
-        int c = order == ChannelOrder.Gray ? 1 : 3;
-        var edgeOrder = order switch { ChannelOrder.Gray => EdgeChannelOrder.Gray, ChannelOrder.Rgb => EdgeChannelOrder.Rgb, _ => EdgeChannelOrder.Bgr };
+        int c = order == EdgeChannelOrder.Gray ? 1 : 3;
         float[] mean = c == 1 ? [0.286f] : Mean, std = c == 1 ? [0.353f] : Std;
-        var input = new ImageInput(IdentityModel(5, 6, c, edgeOrder, mean, std));
+        var input = new ImageInput(IdentityModel(5, 6, c, order, mean, std));
         var pixels = Pixels(5 * 6 * imageChannels, 1);
         var chw = new float[c * 30];
         new InputNormalization(mean, std, order).ToChw(pixels, 5, 6, imageChannels, chw);
@@ -61,7 +60,7 @@ public class ImageInputTests
 
         // pixel/255 per plane, PyTorch's bilinear resize, then (x − mean)/std.
         var unit = new float[3 * height * width];
-        InputNormalization.Unit(ChannelOrder.Rgb).ToChw(pixels, height, width, imageChannels, unit);
+        InputNormalization.Unit(EdgeChannelOrder.Rgb).ToChw(pixels, height, width, imageChannels, unit);
         var chw = new float[3 * 30];
         for (int ch = 0; ch < 3; ch++)
         {

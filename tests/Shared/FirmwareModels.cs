@@ -60,7 +60,7 @@ public static class FirmwareModels
 
     public static InputNormalization Normalization(ModelEntry m) => new(
         m.Preprocessing.Mean, m.Preprocessing.Std,
-        m.Preprocessing.ChannelOrder.ToLowerInvariant() switch { "gray" => ChannelOrder.Gray, "rgb" => ChannelOrder.Rgb, "bgr" => ChannelOrder.Bgr, var o => throw new InvalidDataException($"channel order '{o}'") });
+        InputNormalization.ParseChannelOrder(m.Preprocessing.ChannelOrder) ?? throw new InvalidDataException($"channel order '{m.Preprocessing.ChannelOrder}'"));
 
     private static string FindRepoRoot()
     {

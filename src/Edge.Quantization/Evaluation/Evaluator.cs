@@ -79,12 +79,7 @@ public static class Evaluator
     }
 
     /// <summary>The float form of the normalization an .edge model records.</summary>
-    public static InputNormalization Normalization(SessionNormalization n) => new(n.Mean, n.Std, n.ChannelOrder switch
-    {
-        EdgeChannelOrder.Gray => ChannelOrder.Gray,
-        EdgeChannelOrder.Rgb => ChannelOrder.Rgb,
-        _ => ChannelOrder.Bgr,
-    });
+    public static InputNormalization Normalization(SessionNormalization n) => new(n.Mean, n.Std, n.ChannelOrder);
 
     private static int[] CheckImages(EdgeSession session, ImageSet images)
     {

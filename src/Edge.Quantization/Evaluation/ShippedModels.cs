@@ -72,12 +72,11 @@ public static class ShippedModels
             var test = m.GetProperty("test_data");
             var calib = m.GetProperty("calibration_data");
             var pre = m.GetProperty("preprocessing");
-            var order = pre.GetProperty("channel_order").GetString()!.ToLowerInvariant() switch
+            var name = pre.GetProperty("channel_order").GetString()!;
+            var order = InputNormalization.ParseChannelOrder(name) switch
             {
-                "gray" => ChannelOrder.Gray,
-                "rgb" => ChannelOrder.Rgb,
-                "bgr" => ChannelOrder.Bgr,
-                var o => throw new DataFormatException(path, $"channel order '{o}'"),
+                { } o => o,
+                null => throw new DataFormatException(path, $"channel order '{name}'"),
             };
             list.Add(new ShippedModel(
                 m.GetProperty("name").GetString()!, directory, m.GetProperty("onnx").GetString()!,

@@ -32,7 +32,7 @@ public sealed class EdgeModelEmitter
         int inputChannels = plan.Shapes[input].Rank == 4 ? plan.Shapes[input][1] : 1;
         if (norm.Mean.Length != 1 && norm.Mean.Length != inputChannels)
             throw new ConverterOptionsException($"{norm.Mean.Length} mean/std values for input '{input}' with {inputChannels} channel(s): give one, or one per channel");
-        e._model.Inputs.Add(new EdgeInput(e.Produce(input), norm.Mean, norm.Std, ToEdge(norm.Order)));
+        e._model.Inputs.Add(new EdgeInput(e.Produce(input), norm.Mean, norm.Std, norm.Order));
         foreach (var node in graph.Nodes) OpEncoder.Emit(e, plan.Nodes[node.Name]);
         foreach (var o in graph.Outputs) e._model.Outputs.Add(e.Read(o, asFloat: !plan.OutputIsInt8));
 
@@ -83,11 +83,4 @@ public sealed class EdgeModelEmitter
     }
 
     private static string Suffix(bool isFloat) => isFloat ? ".float" : ".int8";
-
-    private static EdgeChannelOrder ToEdge(ChannelOrder order) => order switch
-    {
-        ChannelOrder.Gray => EdgeChannelOrder.Gray,
-        ChannelOrder.Rgb => EdgeChannelOrder.Rgb,
-        _ => EdgeChannelOrder.Bgr,
-    };
 }

@@ -28,12 +28,7 @@ public sealed class ImageInput
         if (Height == 0) throw new ArgumentException($"{session.Source}: input '{session.Inputs[0].Name}' [{string.Join(", ", session.Inputs[0].LogicalShape)}] is not an image input");
         _session = session;
         Channels = session.Inputs[0].NhwcShape[3];
-        Order = session.Normalization.ChannelOrder switch
-        {
-            EdgeChannelOrder.Gray => ChannelOrder.Gray,
-            EdgeChannelOrder.Rgb => ChannelOrder.Rgb,
-            _ => ChannelOrder.Bgr,
-        };
+        Order = session.Normalization.ChannelOrder;
         _unit = InputNormalization.Unit(Order);
         _resized = new float[Channels * Height * Width];
     }
@@ -44,7 +39,7 @@ public sealed class ImageInput
 
     /// <summary>The model's channels (1 gray, 3 color) and their order.</summary>
     public int Channels { get; }
-    public ChannelOrder Order { get; }
+    public EdgeChannelOrder Order { get; }
 
     public void Run(DecodedImage image, Span<float> output) => Run(image.Pixels, image.Height, image.Width, image.Channels, output);
 

@@ -1,14 +1,7 @@
 using Edge.Core.Errors;
+using Edge.Runtime.Format;
 
 namespace Edge.Vision.Preprocessing;
-
-/// <summary>Order of the color channels the network was trained on.</summary>
-public enum ChannelOrder
-{
-    Gray,
-    Rgb,
-    Bgr,
-}
 
 /// <summary>
 /// The preprocessing a network was trained with, as torchvision's <c>ToTensor</c> then <c>Normalize(mean, std)</c>:
@@ -16,7 +9,7 @@ public enum ChannelOrder
 /// </summary>
 public sealed record InputNormalization
 {
-    public InputNormalization(float[] mean, float[] std, ChannelOrder order)
+    public InputNormalization(float[] mean, float[] std, EdgeChannelOrder order)
     {
         if (mean.Length == 0 || mean.Length != std.Length)
             throw new ArgumentException($"mean has {mean.Length} values and std {std.Length}; give one value, or one per channel, for each");
@@ -31,12 +24,21 @@ public sealed record InputNormalization
 
     public float[] Mean { get; }
     public float[] Std { get; }
-    public ChannelOrder Order { get; }
+    public EdgeChannelOrder Order { get; }
 
     /// <summary>Pixels in [0, 255] taken as [0, 1], no mean or std.</summary>
-    public static InputNormalization Unit(ChannelOrder order) => new([0f], [1f], order);
+    public static InputNormalization Unit(EdgeChannelOrder order) => new([0f], [1f], order);
 
-    public int Channels => Order == ChannelOrder.Gray ? 1 : 3;
+    public int Channels => Order == EdgeChannelOrder.Gray ? 1 : 3;
+
+    /// <summary>A channel order by name (gray or grey, rgb, bgr; any case), or null for any other name.</summary>
+    public static EdgeChannelOrder? ParseChannelOrder(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "gray" or "grey" => EdgeChannelOrder.Gray,
+        "rgb" => EdgeChannelOrder.Rgb,
+        "bgr" => EdgeChannelOrder.Bgr,
+        _ => null,
+    };
 
     public float MeanOf(int channel) => Mean.Length == 1 ? Mean[0] : Mean[channel];
     public float StdOf(int channel) => Std.Length == 1 ? Std[0] : Std[channel];
@@ -54,7 +56,7 @@ public sealed record InputNormalization
         {
             float mean = MeanOf(c), std = StdOf(c);
             var dst = chw.Slice(c * plane, plane);
-            int source = Order == ChannelOrder.Bgr ? 2 - c : c;
+            int source = Order == EdgeChannelOrder.Bgr ? 2 - c : c;
             for (int i = 0; i < plane; i++)
             {
                 float pixel = (imageChannels, Channels) switch

@@ -1,3 +1,4 @@
+using Edge.Runtime.Format;
 using System.Text;
 using Edge.Core.Errors;
 using Edge.Core.Tensors;
@@ -11,7 +12,7 @@ namespace Edge.Quantization.Tests.Calibration;
 /// <summary>Calibration data sources: image folders, IDX files and raw tensors, their preprocessing and their errors.</summary>
 public sealed class CalibrationSourceTests : IDisposable
 {
-    private static readonly InputNormalization ImageNet = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], ChannelOrder.Rgb);
+    private static readonly InputNormalization ImageNet = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], EdgeChannelOrder.Rgb);
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-calib-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -50,7 +51,7 @@ public sealed class CalibrationSourceTests : IDisposable
     public void An_rgb_image_feeds_a_gray_input_as_luma()
     {
         var path = Write("red.bmp", TestImageEncoders.Bmp(2, 2, 24, Solid(2, 2, 255, 0, 0)));
-        var source = CalibrationSource.Open(path, [1, 1, 2, 2], InputNormalization.Unit(ChannelOrder.Gray));
+        var source = CalibrationSource.Open(path, [1, 1, 2, 2], InputNormalization.Unit(EdgeChannelOrder.Gray));
         var item = new float[4];
         source.Read(0, item);
         Assert.All(item, v => Assert.Equal(0.299f * 255 / 255f, v, 5));
@@ -107,14 +108,14 @@ public sealed class CalibrationSourceTests : IDisposable
         var emptyTensor = Write("empty.f32", []);
         Assert.Contains("empty", Assert.Throws<DataFormatException>(() => CalibrationSource.Open(emptyTensor, [1, 3, 4, 4], ImageNet)).Message);
         var idx = Write("none.idx", IdxFile.Encode(new IdxTensor([0, 28, 28], []), gzip: false));
-        Assert.Contains("no images", Assert.Throws<DataFormatException>(() => CalibrationSource.Open(idx, [1, 1, 28, 28], InputNormalization.Unit(ChannelOrder.Gray))).Message);
+        Assert.Contains("no images", Assert.Throws<DataFormatException>(() => CalibrationSource.Open(idx, [1, 1, 28, 28], InputNormalization.Unit(EdgeChannelOrder.Gray))).Message);
     }
 
     [Fact]
     public void Images_for_a_3_channel_input_with_a_gray_channel_order_are_refused()
     {
         var path = Write("one.pgm", Encoding.ASCII.GetBytes("P2 1 1 255 7"));
-        var e = Assert.Throws<DataFormatException>(() => CalibrationSource.Open(path, [1, 3, 8, 8], InputNormalization.Unit(ChannelOrder.Gray)));
+        var e = Assert.Throws<DataFormatException>(() => CalibrationSource.Open(path, [1, 3, 8, 8], InputNormalization.Unit(EdgeChannelOrder.Gray)));
         Assert.Contains("the model input has 3 channel(s), the preprocessing (channel order gray) gives 1", e.Message);
     }
 

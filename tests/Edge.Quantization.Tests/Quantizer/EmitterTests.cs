@@ -13,7 +13,7 @@ namespace Edge.Quantization.Tests.Quantizer;
 /// <summary>What the quantizer writes for each operator, checked against docs/edge-format.md and the fake-quant simulation.</summary>
 public class EmitterTests
 {
-    private static readonly ModelDescription Description = new(InputNormalization.Unit(ChannelOrder.Rgb), [], new Dictionary<string, string>(), "edge test");
+    private static readonly ModelDescription Description = new(InputNormalization.Unit(EdgeChannelOrder.Rgb), [], new Dictionary<string, string>(), "edge test");
 
     private static EdgeModel Emit(QuantizationPlan plan) => EdgeModelEmitter.Emit(plan, Description);
 

@@ -1,3 +1,4 @@
+using Edge.Runtime.Format;
 using System.CommandLine;
 using System.Globalization;
 using Edge.Core.Graph;
@@ -99,14 +100,8 @@ public static class ConvertCommand
             throw new CliUsageException($"--mean has {m.Length} values and --std {s.Length}: give one, or one per channel, for each");
         if (m.Length == 1 && s.Length > 1) m = Enumerable.Repeat(m[0], s.Length).ToArray();
         if (s.Length == 1 && m.Length > 1) s = Enumerable.Repeat(s[0], m.Length).ToArray();
-        var channelOrder = order?.Trim().ToLowerInvariant() switch
-        {
-            null => channels == 1 ? ChannelOrder.Gray : ChannelOrder.Rgb,
-            "gray" or "grey" => ChannelOrder.Gray,
-            "rgb" => ChannelOrder.Rgb,
-            "bgr" => ChannelOrder.Bgr,
-            _ => throw new CliUsageException($"--channel-order '{order}' is not one of gray, rgb, bgr"),
-        };
+        var channelOrder = order is null ? (channels == 1 ? EdgeChannelOrder.Gray : EdgeChannelOrder.Rgb)
+            : InputNormalization.ParseChannelOrder(order) ?? throw new CliUsageException($"--channel-order '{order}' is not one of gray, rgb, bgr");
         if (s.Any(v => !(v > 0) || !float.IsFinite(v))) throw new CliUsageException($"--std values must be positive, got {std}");
         return new InputNormalization(m, s, channelOrder);
     }
