@@ -7,7 +7,7 @@ namespace Edge.Quantization;
 /// <summary>Everything <see cref="Converter"/> needs besides the graph and the calibration data.</summary>
 public sealed record ConverterOptions
 {
-    /// <summary>minmax, percentile (the default), entropy or mse; see <see cref="Calibrator.Create"/>.</summary>
+    /// <summary>minmax, percentile, entropy or mse (the default); see <see cref="Calibrator.Create"/>.</summary>
     public string Calibrator { get; init; } = Calibration.Calibrator.DefaultName;
 
     /// <summary>The percentile calibrator's p, in (50, 100].</summary>

@@ -18,10 +18,9 @@ public sealed class AccuracyFixture
 
     private static EvaluationResult Evaluate(string name)
     {
-        var entry = FirmwareModels.Get(name);
-        var shipped = ShippedModels.Trained(FirmwareModels.Directory).Single(m => m.Name == name);
-        var conversion = shipped.Convert(OnnxImporter.Import(FirmwareModels.OnnxPath(entry, "onnx")));
-        var session = EdgeSession.FromModel(conversion.Model, source: name);
-        return Evaluator.Evaluate(session, FirmwareModels.TestSet(entry), OnnxImporter.Import(FirmwareModels.OnnxPath(entry, "onnx")), floatBatch: 200, threads: Environment.ProcessorCount);
+        var model = FirmwareModels.Get(name);
+        var graph = OnnxImporter.Import(model.OnnxPath);
+        var session = EdgeSession.FromModel(model.Convert(graph).Model, source: name);
+        return Evaluator.Evaluate(session, model.TestSet(), graph, floatBatch: 200, threads: Environment.ProcessorCount);
     }
 }

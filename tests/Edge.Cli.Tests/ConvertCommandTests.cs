@@ -42,7 +42,7 @@ public class ConvertCommandTests
             "--samples", "64", "--mean", "0.1307", "--std", "0.3081", "--labels", dir.File("labels.txt"));
         Assert.True(exit == 0, stderr);
         Assert.Equal("", stderr);
-        Assert.Contains("Calibration: 1000 images of 28×28×1 from mnist-calib-images-idx3-ubyte.gz (IDX); 64 used, percentile 99.99", stdout);
+        Assert.Contains("Calibration: 1000 images of 28×28×1 from mnist-calib-images-idx3-ubyte.gz (IDX); 64 used, mse", stdout);
         foreach (var layer in new[] { "/0/Conv", "/2/Sigmoid", "/6/Flatten", "/11/Gemm" }) Assert.Contains(layer, stdout);
         Assert.Contains("Wrote", stdout);
         var model = EdgeModelReader.Read(output);

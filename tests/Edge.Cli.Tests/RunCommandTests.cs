@@ -152,7 +152,7 @@ public class RunCommandTests
     }
 
     [Fact]
-    public void Without_ffmpeg_on_the_PATH_other_formats_fail_with_one_clear_line()
+    public async Task Without_ffmpeg_on_the_PATH_other_formats_fail_with_one_clear_line()
     {
         using var dir = new TempDir();
         var model = QuadrantModel.Write(dir);
@@ -168,9 +168,9 @@ public class RunCommandTests
         start.Environment["PATH"] = dir.File("empty-path");
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var r = (process.ExitCode, "", stderr.Result);
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var r = (process.ExitCode, "", await stderr);
         var line = CliRunner.AssertUserError(r);
         Assert.Contains("photo.jpg", line);
         Assert.Contains("needs ffmpeg, which is not installed", line);

@@ -1,28 +1,26 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Edge.Core.Tensors;
+using Edge.Quantization.Evaluation;
 using Edge.Vision.Datasets;
 using Edge.Vision.Preprocessing;
 
 namespace Edge.Tests.Shared;
 
 /// <summary>
-/// The shipped models of <c>firmware-models/</c>, read from its <c>manifest.json</c> (see firmware-models/README.md),
-/// with their golden vectors and data sets.
+/// The shipped models of <c>firmware-models/</c> as <see cref="ShippedModels"/> reads its <c>manifest.json</c> (see
+/// firmware-models/README.md), found above the test binaries, with xunit theory data and their golden vectors.
 /// </summary>
 public static class FirmwareModels
 {
-    private static readonly Lazy<string> Root = new(FindRepoRoot);
-    private static readonly Lazy<Manifest> LazyManifest = new(() =>
-        JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(Directory, "manifest.json")), Json)
-        ?? throw new InvalidDataException("firmware-models/manifest.json is empty"));
+    private static readonly Lazy<string> LazyDirectory = new(() => ShippedModels.Find(AppContext.BaseDirectory)
+        ?? throw new DirectoryNotFoundException($"no firmware-models/{ShippedModels.ManifestName} above {AppContext.BaseDirectory}"));
+    private static readonly Lazy<IReadOnlyList<ShippedModel>> LazyAll = new(() => ShippedModels.All(Directory));
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static string RepoRoot => Root.Value;
-    public static string Directory => Path.Combine(RepoRoot, "firmware-models");
-    public static IReadOnlyList<ModelEntry> All => LazyManifest.Value.Models;
-    public static ModelEntry Get(string name) => All.Single(m => m.Name == name);
+    public static string Directory => LazyDirectory.Value;
+    public static IReadOnlyList<ShippedModel> All => LazyAll.Value;
+    public static ShippedModel Get(string name) => All.Single(m => m.Name == name);
     public static string PathOf(string relative) => Path.Combine(Directory, relative);
 
     /// <summary>xunit theory data: every model name.</summary>
@@ -41,11 +39,11 @@ public static class FirmwareModels
     }
 
     /// <summary>xunit theory data: the models trained on a committed data set (they have a recorded float accuracy).</summary>
-    public static TheoryData<string> TrainedNames() => new(All.Where(m => m.FloatTestAccuracy is not null).Select(m => m.Name));
+    public static TheoryData<string> TrainedNames() => new(All.Where(m => m.IsTrained).Select(m => m.Name));
 
-    public static string OnnxPath(ModelEntry m, string form) => PathOf(form == "bn_onnx" ? m.BnOnnx : m.Onnx);
+    public static string OnnxPath(ShippedModel m, string form) => form == "bn_onnx" ? m.BnOnnxPath : m.OnnxPath;
 
-    public static Golden LoadGolden(ModelEntry m)
+    public static Golden LoadGolden(ShippedModel m)
     {
         var path = PathOf(m.Golden);
         var doc = JsonSerializer.Deserialize<GoldenDoc>(File.ReadAllText(path), Json)!;
@@ -55,34 +53,16 @@ public static class FirmwareModels
         return new Golden(doc.Count, doc.Input.Name, new TensorShape(doc.Input.Shape), input, outputs);
     }
 
-    public static ImageSet TestSet(ModelEntry m) => ImageSet.FromIdx(PathOf(m.TestData!.Images), PathOf(m.TestData.Labels));
-    public static ImageSet CalibrationSet(ModelEntry m) => ImageSet.FromIdx(PathOf(m.CalibrationData!.Images), PathOf(m.CalibrationData.Labels));
-
-    public static InputNormalization Normalization(ModelEntry m) => new(
-        m.Preprocessing.Mean, m.Preprocessing.Std,
-        InputNormalization.ParseChannelOrder(m.Preprocessing.ChannelOrder) ?? throw new InvalidDataException($"channel order '{m.Preprocessing.ChannelOrder}'"));
-
-    private static string FindRepoRoot()
+    /// <summary>The golden input file, relative to the firmware-models folder (a calibration source for models without a data set).</summary>
+    public static string GoldenInputFile(ShippedModel m)
     {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Edge.sln"))) return d.FullName;
-        }
-        throw new DirectoryNotFoundException($"no Edge.sln above {AppContext.BaseDirectory}");
+        var doc = JsonSerializer.Deserialize<GoldenDoc>(File.ReadAllText(PathOf(m.Golden)), Json)!;
+        return Path.Combine(Path.GetDirectoryName(m.Golden)!, doc.Input.File);
     }
 
-    public sealed record Manifest(int Format, ModelEntry[] Models);
-
-    public sealed record ModelEntry(
-        string Name, string Onnx, string BnOnnx, string InputName, int[] InputShape, string OutputName, int NumClasses,
-        long Params, string? Dataset, DataFiles? TestData, DataFiles? CalibrationData, PreprocessingEntry Preprocessing,
-        string[]? ClassLabels, double? FloatTestAccuracy, int? TestCount, string Golden)
-    {
-        public override string ToString() => Name;
-    }
-
-    public sealed record DataFiles(string Images, string Labels);
-    public sealed record PreprocessingEntry(float[] Mean, float[] Std, string ChannelOrder);
+    public static ImageSet TestSet(ShippedModel m) => m.TestSet();
+    public static ImageSet CalibrationSet(ShippedModel m) => m.CalibrationSet();
+    public static InputNormalization Normalization(ShippedModel m) => m.Normalization;
 
     private sealed record GoldenDoc(int Count, GoldenTensor Input, GoldenTensor[] Outputs);
     private sealed record GoldenTensor(string Name, int[] Shape, string File);

@@ -9,11 +9,12 @@ namespace Edge.Quantization.Calibration;
 /// </summary>
 public sealed class PercentileCalibrator : Calibrator
 {
-    public PercentileCalibrator(double percentile = DefaultPercentile)
-    {
-        if (!(percentile > 50 && percentile <= 100)) throw new ConverterOptionsException($"percentile must be in (50, 100], got {percentile.ToString(CultureInfo.InvariantCulture)}");
-        Percentile = percentile;
-    }
+    public PercentileCalibrator(double percentile = DefaultPercentile) => Percentile = Checked(percentile);
+
+    /// <summary><paramref name="percentile"/> if it is in (50, 100]; throws <see cref="ConverterOptionsException"/> otherwise.</summary>
+    internal static double Checked(double percentile)
+        => percentile > 50 && percentile <= 100 ? percentile
+            : throw new ConverterOptionsException($"percentile must be in (50, 100], got {percentile.ToString(CultureInfo.InvariantCulture)}");
 
     public double Percentile { get; }
     public override string Name => "percentile";

@@ -6,20 +6,42 @@ using Edge.Vision.Preprocessing;
 
 namespace Edge.Quantization.Evaluation;
 
-/// <summary>A trained model shipped in firmware-models/ (a manifest entry with a float test accuracy and data sets).</summary>
+/// <summary>A data set of the manifest: IDX image and label files, relative to the firmware-models folder.</summary>
+public sealed record ShippedData(string Images, string Labels);
+
+/// <summary>
+/// One entry of firmware-models/manifest.json (described in firmware-models/README.md): a model trained on a committed
+/// data set (<see cref="IsTrained"/>: a recorded float test accuracy, a test set and a calibration subset) or a
+/// random-weight zoo model (golden vectors only). File names are relative to <see cref="Directory"/>.
+/// </summary>
 public sealed record ShippedModel(
-    string Name, string Directory, string Onnx, string TestImages, string TestLabels, string CalibrationImages, string CalibrationLabels,
-    InputNormalization Normalization, IReadOnlyList<string> Labels, double FloatTestAccuracy)
+    string Name, string Directory, string Onnx, string BnOnnx, int Opset, string InputName, int[] InputShape, string OutputName,
+    int NumClasses, long Params, string? Dataset, ShippedData? TestData, ShippedData? CalibrationData,
+    InputNormalization Normalization, IReadOnlyList<string> ClassLabels, double? FloatTestAccuracy, int? TestCount, string Golden)
 {
-    public string OnnxPath => Path.Combine(Directory, Onnx);
+    /// <summary>Trained on a committed data set: it has a recorded float test accuracy, a test set and a calibration subset.</summary>
+    public bool IsTrained => FloatTestAccuracy is not null;
+
+    public string PathOf(string relative) => Path.Combine(Directory, relative);
+
+    /// <summary>The ONNX export with BatchNorm folded by PyTorch's exporter.</summary>
+    public string OnnxPath => PathOf(Onnx);
+
+    /// <summary>The ONNX export that keeps its BatchNormalization nodes.</summary>
+    public string BnOnnxPath => PathOf(BnOnnx);
 
     public ImageSet TestSet(int? limit = null)
     {
-        var set = ImageSet.FromIdx(Path.Combine(Directory, TestImages), Path.Combine(Directory, TestLabels));
+        var data = TestData ?? throw new InvalidOperationException($"{Name}: the manifest names no test set");
+        var set = ImageSet.FromIdx(PathOf(data.Images), PathOf(data.Labels));
         return limit is { } n ? set.Take(n) : set;
     }
 
-    public ImageSet CalibrationSet() => ImageSet.FromIdx(Path.Combine(Directory, CalibrationImages), Path.Combine(Directory, CalibrationLabels));
+    public ImageSet CalibrationSet()
+    {
+        var data = CalibrationData ?? throw new InvalidOperationException($"{Name}: the manifest names no calibration set");
+        return ImageSet.FromIdx(PathOf(data.Images), PathOf(data.Labels));
+    }
 
     /// <summary>
     /// Converts <paramref name="graph"/> (this model's ONNX, imported), calibrating on its shipped calibration subset with
@@ -31,12 +53,12 @@ public sealed record ShippedModel(
         var source = new Calibration.ImageSetSource(CalibrationSet(), itemShape, Normalization);
         return Converter.Convert(graph, source, new ConverterOptions
         {
-            Calibrator = calibrator, Normalization = Normalization, Labels = Labels, SourceName = Onnx,
+            Calibrator = calibrator, Normalization = Normalization, Labels = ClassLabels, SourceName = Onnx,
         });
     }
 }
 
-/// <summary>Reads firmware-models/manifest.json for the trained models.</summary>
+/// <summary>Reads firmware-models/manifest.json: the one reader of it, for the CLI and the tests.</summary>
 public static class ShippedModels
 {
     public const string ManifestName = "manifest.json";
@@ -49,45 +71,66 @@ public static class ShippedModels
             if (!File.Exists(Path.Combine(directory, ManifestName))) throw new DataFormatException(directory, $"no {ManifestName} in this folder");
             return directory;
         }
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                var candidate = Path.Combine(d.FullName, "firmware-models");
-                if (File.Exists(Path.Combine(candidate, ManifestName))) return candidate;
-            }
-        }
-        throw new DataFormatException("firmware-models", $"no firmware-models/{ManifestName} above {Environment.CurrentDirectory}; run from the repository or pass --models");
+        return Find(Environment.CurrentDirectory) ?? Find(AppContext.BaseDirectory)
+            ?? throw new DataFormatException("firmware-models", $"no firmware-models/{ManifestName} above {Environment.CurrentDirectory}; run from the repository or pass --models");
     }
 
-    /// <summary>The trained models of the manifest in <paramref name="directory"/>, in manifest order.</summary>
-    public static IReadOnlyList<ShippedModel> Trained(string directory)
+    /// <summary>The first <c>firmware-models</c> folder holding a manifest in <paramref name="start"/> or a folder above it; null if none.</summary>
+    public static string? Find(string start)
+    {
+        for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, "firmware-models");
+            if (File.Exists(Path.Combine(candidate, ManifestName))) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>Every model of the manifest in <paramref name="directory"/>, the random-weight zoo included, in manifest order.</summary>
+    public static IReadOnlyList<ShippedModel> All(string directory)
     {
         string path = Path.Combine(directory, ManifestName);
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var list = new List<ShippedModel>();
-        foreach (var m in doc.RootElement.GetProperty("models").EnumerateArray())
+        Manifest manifest;
+        try
         {
-            if (!m.TryGetProperty("float_test_accuracy", out var acc) || acc.ValueKind != JsonValueKind.Number) continue;
-            var test = m.GetProperty("test_data");
-            var calib = m.GetProperty("calibration_data");
-            var pre = m.GetProperty("preprocessing");
-            var name = pre.GetProperty("channel_order").GetString()!;
-            var order = InputNormalization.ParseChannelOrder(name) switch
-            {
-                { } o => o,
-                null => throw new DataFormatException(path, $"channel order '{name}'"),
-            };
-            list.Add(new ShippedModel(
-                m.GetProperty("name").GetString()!, directory, m.GetProperty("onnx").GetString()!,
-                test.GetProperty("images").GetString()!, test.GetProperty("labels").GetString()!,
-                calib.GetProperty("images").GetString()!, calib.GetProperty("labels").GetString()!,
-                new InputNormalization(Floats(pre.GetProperty("mean")), Floats(pre.GetProperty("std")), order),
-                m.TryGetProperty("class_labels", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : [],
-                acc.GetDouble()));
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Json) ?? throw new JsonException("the manifest is null");
         }
-        return list;
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, e.Message, e);
+        }
+        return manifest.Models.Select(m => Entry(path, directory, m)).ToArray();
     }
 
-    private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(x => x.GetSingle()).ToArray();
+    /// <summary>The trained models of the manifest in <paramref name="directory"/> (<see cref="ShippedModel.IsTrained"/>), in manifest order.</summary>
+    public static IReadOnlyList<ShippedModel> Trained(string directory) => All(directory).Where(m => m.IsTrained).ToArray();
+
+    private static ShippedModel Entry(string path, string directory, ManifestEntry m)
+    {
+        var order = InputNormalization.ParseChannelOrder(m.Preprocessing.ChannelOrder)
+            ?? throw new DataFormatException(path, $"{m.Name}: channel order '{m.Preprocessing.ChannelOrder}'");
+        if (m.FloatTestAccuracy is not null && (m.TestData is null || m.CalibrationData is null))
+            throw new DataFormatException(path, $"{m.Name}: a float test accuracy without test_data and calibration_data");
+        return new ShippedModel(
+            m.Name, directory, m.Onnx, m.BnOnnx, m.Opset, m.InputName, m.InputShape, m.OutputName, m.NumClasses, m.Params, m.Dataset,
+            m.TestData, m.CalibrationData, new InputNormalization(m.Preprocessing.Mean, m.Preprocessing.Std, order),
+            m.ClassLabels ?? [], m.FloatTestAccuracy, m.TestCount, m.Golden);
+    }
+
+    /// <summary>A missing or null field the entry needs is an error; the nullable ones may be left out; fields the reader does not use (onnx_ops, command) are ignored.</summary>
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    private sealed record Manifest(int Format, ManifestEntry[] Models);
+
+    private sealed record ManifestEntry(
+        string Name, string Onnx, string BnOnnx, int Opset, string InputName, int[] InputShape, string OutputName, int NumClasses,
+        long Params, Preprocessing Preprocessing, string Golden, string? Dataset = null, ShippedData? TestData = null,
+        ShippedData? CalibrationData = null, string[]? ClassLabels = null, double? FloatTestAccuracy = null, int? TestCount = null);
+
+    private sealed record Preprocessing(float[] Mean, float[] Std, string ChannelOrder);
 }

@@ -27,7 +27,7 @@ internal sealed class InputWriter
             for (int c = 0; c < _c; c++)
             {
                 _tables[c] = new sbyte[256];
-                for (int p = 0; p < 256; p++) _tables[c][p] = info.Quantization.Quantize(Normalize(p, c));
+                for (int p = 0; p < 256; p++) _tables[c][p] = info.Quantization.Quantize(normalization.Normalize(p, c));
             }
         }
     }
@@ -104,16 +104,13 @@ internal sealed class InputWriter
             int source = channels == 1 ? 0 : _norm.ChannelOrder == EdgeChannelOrder.Bgr ? 2 - c : c;
             for (int p = 0; p < pixels; p++)
             {
-                float pixel = luma ? 0.299f * hwc[3 * p] + 0.587f * hwc[3 * p + 1] + 0.114f * hwc[3 * p + 2] : hwc[p * channels + source];
-                float value = (pixel / 255f - _norm.MeanOf(c)) / _norm.StdOf(c);
+                float pixel = luma ? SessionNormalization.Luma(hwc[3 * p], hwc[3 * p + 1], hwc[3 * p + 2]) : hwc[p * channels + source];
+                float value = _norm.Normalize(pixel, c);
                 if (int8) yq[p * _c + c] = q.Quantize(value);
                 else yf[p * _c + c] = value;
             }
         }
     }
-
-    /// <summary>The normalized value of pixel <paramref name="p"/> in channel <paramref name="c"/>, in float32 as the training did.</summary>
-    private float Normalize(int p, int c) => (p / 255f - _norm.MeanOf(c)) / _norm.StdOf(c);
 
     /// <summary>The NCHW index of NHWC pixel <paramref name="p"/> (n·H·W + h·W + w), channel <paramref name="c"/>.</summary>
     private int Nchw(int p, int c)

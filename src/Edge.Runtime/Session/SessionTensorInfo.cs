@@ -30,11 +30,26 @@ public sealed record SessionTensorInfo(string Name, EdgeDataType DataType, int[]
            + (DataType == EdgeDataType.Int8 ? $" s={Scale:g6} zp={ZeroPoint}" : "");
 }
 
-/// <summary>The input's preprocessing as recorded in the model: the network consumes <c>(pixel/255 − Mean[c]) / Std[c]</c>.</summary>
+/// <summary>
+/// The input's preprocessing as recorded in the model: the network consumes <c>(pixel/255 − Mean[c]) / Std[c]</c>.
+/// <see cref="Normalize(float, float, float)"/> and <see cref="Luma"/> are the one statement of the image formulas: the
+/// session's image path and Edge.Vision's <c>InputNormalization</c> both call them, so the two agree bit for bit.
+/// </summary>
 public sealed record SessionNormalization(float[] Mean, float[] Std, EdgeChannelOrder ChannelOrder)
 {
     public float MeanOf(int channel) => Mean.Length == 1 ? Mean[0] : Mean[channel];
     public float StdOf(int channel) => Std.Length == 1 ? Std[0] : Std[channel];
+
+    /// <summary>The network's value of <paramref name="pixel"/> (in [0, 255]) in channel <paramref name="channel"/>.</summary>
+    public float Normalize(float pixel, int channel) => Normalize(pixel, MeanOf(channel), StdOf(channel));
+
+    /// <summary>
+    /// <c>(pixel/255 − mean)/std</c>: the float32 operations of torchvision's <c>ToTensor</c> then <c>Normalize</c>, in their order.
+    /// </summary>
+    public static float Normalize(float pixel, float mean, float std) => (pixel / 255f - mean) / std;
+
+    /// <summary>The ITU-R BT.601 luma of an 8-bit RGB pixel: how an RGB image feeds a gray network.</summary>
+    public static float Luma(byte r, byte g, byte b) => 0.299f * r + 0.587f * g + 0.114f * b;
 }
 
 /// <summary>One prepared operator, for reports: what runs, on which path, with which tensors.</summary>

@@ -1,11 +1,14 @@
 using Edge.Core.Errors;
 using Edge.Runtime.Format;
+using Edge.Runtime.Session;
 
 namespace Edge.Vision.Preprocessing;
 
 /// <summary>
 /// The preprocessing a network was trained with, as torchvision's <c>ToTensor</c> then <c>Normalize(mean, std)</c>:
-/// <c>input[c] = (pixel[c] / 255 − Mean[c]) / Std[c]</c>, one value for all channels or one per channel.
+/// <c>input[c] = (pixel[c] / 255 − Mean[c]) / Std[c]</c>, one value for all channels or one per channel. The formula
+/// is the runtime's (<see cref="SessionNormalization.Normalize(float, float, float)"/>), so an image normalized here and
+/// run as floats gives the session's image path exactly.
 /// </summary>
 public sealed record InputNormalization
 {
@@ -62,11 +65,10 @@ public sealed record InputNormalization
                 float pixel = (imageChannels, Channels) switch
                 {
                     (1, _) => hwc[i],
-                    (3, 1) => 0.299f * hwc[3 * i] + 0.587f * hwc[3 * i + 1] + 0.114f * hwc[3 * i + 2],
+                    (3, 1) => SessionNormalization.Luma(hwc[3 * i], hwc[3 * i + 1], hwc[3 * i + 2]),
                     _ => hwc[imageChannels * i + source],
                 };
-                dst[i] = (pixel / 255f - mean) / std; // the float32 operations of ToTensor then Normalize, in their order
-
+                dst[i] = SessionNormalization.Normalize(pixel, mean, std);
             }
         }
     }

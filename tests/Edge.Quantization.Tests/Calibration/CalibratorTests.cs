@@ -151,8 +151,10 @@ public class CalibratorTests
     [InlineData(50.0)]
     [InlineData(100.5)]
     [InlineData(double.NaN)]
-    public void A_percentile_out_of_range_is_refused(double p)
-        => Assert.Throws<ConverterOptionsException>(() => Calibrator.Create("percentile", p));
+    public void A_percentile_out_of_range_is_refused_whichever_calibrator_is_named(double p)
+    {
+        foreach (var name in Calibrator.Names) Assert.Throws<ConverterOptionsException>(() => Calibrator.Create(name, p));
+    }
 
     [Fact]
     public void The_histogram_quantile_interpolates_inside_bins_and_treats_zeros_as_a_point()

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Edge.Core.Tensors;
 using Edge.Onnx;
+using Edge.Quantization.Calibration;
+using Edge.Quantization.Evaluation;
 using Edge.Tests.Shared;
 
 namespace Edge.Quantization.Tests.Models;
@@ -18,7 +20,7 @@ internal static class Conversions
     /// <summary>Calibration samples per model: a few dozen, fewer for the 224×224 model.</summary>
     public static int Samples(string model) => model.Contains("224") ? 6 : 32;
 
-    public static ConversionResult Get(string model, string form, string calibrator = "percentile")
+    public static ConversionResult Get(string model, string form, string calibrator = Calibrator.DefaultName)
         => Cache.GetOrAdd((model, form, calibrator), key => new Lazy<ConversionResult>(() => Convert(key.Item1, key.Item2, key.Item3))).Value;
 
     public static ConversionResult Convert(string name, string form, string calibrator)
@@ -29,17 +31,17 @@ internal static class Conversions
         {
             Calibrator = calibrator,
             Samples = Samples(name),
-            Normalization = FirmwareModels.Normalization(m),
-            Labels = m.ClassLabels ?? [],
+            Normalization = m.Normalization,
+            Labels = m.ClassLabels,
             SourceName = FirmwareModels.OnnxPath(m, form),
         };
         return Converter.Convert(graph, CalibrationPath(m), options);
     }
 
     /// <summary>The calibration data of a model, as a path <c>edge convert --calib</c> would take.</summary>
-    public static string CalibrationPath(FirmwareModels.ModelEntry m)
+    public static string CalibrationPath(ShippedModel m)
     {
-        if (m.CalibrationData is not null) return FirmwareModels.PathOf(m.CalibrationData.Images);
+        if (m.CalibrationData is not null) return m.PathOf(m.CalibrationData.Images);
         if (m.Name == "mobilenetv2-224") return FirmwareModels.PathOf("data/fashion-calib-images-idx3-ubyte.gz");
         return GaussianTensors.Value.GetOrAdd(m.Name, _ =>
         {

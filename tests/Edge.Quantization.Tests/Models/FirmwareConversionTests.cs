@@ -32,7 +32,7 @@ public class FirmwareConversionTests
         var input = model.Tensors[model.Inputs[0].Tensor];
         Assert.Equal(EdgeDataType.Int8, input.DataType);
         Assert.Equal([1, entry.InputShape[2], entry.InputShape[3], entry.InputShape[1]], input.Shape);
-        Assert.Equal(entry.Preprocessing.Mean, model.Inputs[0].Mean);
+        Assert.Equal(entry.Normalization.Mean, model.Inputs[0].Mean);
         var output = model.Tensors[model.Outputs[0]];
         Assert.Equal((entry.OutputName, EdgeDataType.Float32, entry.NumClasses), (output.Name, output.DataType, output.Shape[^1]));
         Assert.Equal(calibrator, model.Metadata["calibrator"]);

@@ -30,28 +30,33 @@ public class FirmwareModelSessionTests(ITestOutputHelper output)
     /// <summary>
     /// Free-running comparison per model: the largest difference of the logits (the int8 tensor the last operator reads)
     /// from the simulation's, in LSB, and the fewest golden inputs on which top-1 must agree — both measured with the
-    /// calibration subsets of <see cref="ConvertedModels"/>, with headroom — and how many golden inputs run (all 32; MobileNetV2
-    /// at 224×224 runs 8 in Debug builds, where one inference and its simulation take 1.6 s). Shallow models stay within a couple of LSB and
-    /// agree everywhere; the deep ones amplify tie differences (see the class comment), and where their simulation's own
-    /// top two are that close, top-1 flips. The trained models (lenet5-*, mobilenet-fashion) stay within 2 LSB.
+    /// default calibrator (mse) on the calibration subsets of <see cref="ConvertedModels"/> (figures beside each entry),
+    /// with headroom: 1 LSB on the shallow models, about a quarter on the deep ones, one or two inputs of agreement on the
+    /// deep ones — and how many golden inputs run (all 32; MobileNetV2 at 224×224 runs 8 in Debug builds, where one
+    /// inference and its simulation take 1.6 s). The trained models (lenet5-*, mobilenet-fashion) stay within 2 LSB and
+    /// agree everywhere. The other shallow ones stay within 3 LSB; vgg-zoo's one disagreement (golden input 11) is where
+    /// the simulation's own top two are equal in int8. The deep ones amplify tie differences (see the class comment):
+    /// alexnet-zoo's logits match exactly on 30 inputs and are 13 and 22 LSB off on two, where one 1-LSB tie in its third
+    /// convolution spreads to a tenth of the last hidden layer, which its scaled-up classifier multiplies; where a deep
+    /// model's simulated top two are that close, top-1 flips (on the measured flips the gap was 0 to 15 LSB).
     /// </summary>
 #if DEBUG
-    private const int MobileNetV2Inputs = 8, MobileNetV2MinAgree = 6;   // measured 7 of 8
+    private const int MobileNetV2Inputs = 8, MobileNetV2MinAgree = 5;   // measured 6 of 8 (the first 8 of the Release run)
 #else
-    private const int MobileNetV2Inputs = 32, MobileNetV2MinAgree = 20; // measured 22 of 32
+    private const int MobileNetV2Inputs = 32, MobileNetV2MinAgree = 19; // measured 21 of 32
 #endif
 
     private static readonly Dictionary<string, (int Bound, int MinAgree, int Inputs)> FreeRunning = new()
     {
-        ["lenet5-mnist"] = (3, 32, 32),
-        ["lenet5-fashion"] = (2, 32, 32),
-        ["mobilenet-fashion"] = (2, 32, 32),
-        ["alexnet-zoo"] = (2, 32, 32),
-        ["vgg-zoo"] = (2, 32, 32),
-        ["resnet-zoo"] = (12, 31, 32),
-        ["inception-zoo"] = (3, 32, 32),
-        ["ops-zoo"] = (40, 26, 32),
-        ["mobilenetv2-224"] = (50, MobileNetV2MinAgree, MobileNetV2Inputs),
+        ["lenet5-mnist"] = (3, 32, 32),         // measured 2 LSB, 32 of 32
+        ["lenet5-fashion"] = (1, 32, 32),       // measured 0 LSB, 32 of 32
+        ["mobilenet-fashion"] = (1, 32, 32),    // measured 0 LSB, 32 of 32
+        ["alexnet-zoo"] = (28, 31, 32),         // measured 22 LSB, 32 of 32
+        ["vgg-zoo"] = (3, 31, 32),              // measured 2 LSB, 31 of 32
+        ["resnet-zoo"] = (14, 30, 32),          // measured 11 LSB, 31 of 32
+        ["inception-zoo"] = (4, 32, 32),        // measured 3 LSB, 32 of 32
+        ["ops-zoo"] = (40, 30, 32),             // measured 32 LSB, 31 of 32
+        ["mobilenetv2-224"] = (55, MobileNetV2MinAgree, MobileNetV2Inputs), // measured 43 LSB
     };
 
     public static TheoryData<string> Names => FirmwareModels.Names();

@@ -83,6 +83,17 @@ public static class AccuracyCommand
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The report's closing sentence: the rule, the calibrator it favours, and whether the converter's default
+    /// (<see cref="Calibrator.DefaultName"/>) follows it. The default is chosen by this rule; a test reads the sentence
+    /// back from the committed report and holds the two equal.
+    /// </summary>
+    public static string DefaultSentence(string favoured)
+        => $"Ranked by mean agreement, then by mean abs(int8 − float), these measurements favour **{favoured}**; " +
+            (favoured == Calibrator.DefaultName
+                ? $"the converter's default follows this rule: it is **{Calibrator.DefaultName}**."
+                : $"the converter's default is **{Calibrator.DefaultName}**, which does not follow this rule: change `Calibrator.DefaultName`.");
+
     /// <summary>The calibrator with the highest mean agreement over the models; ties by the smaller mean |int8 − float|.</summary>
     public static string Favoured(IReadOnlyList<ModelRows> results)
         => Calibrator.Names.OrderByDescending(c => Math.Round(results.Average(m => m.Rows.Single(r => r.Calibrator == c).Agreement), 4))
@@ -128,8 +139,7 @@ public static class AccuracyCommand
             md.AppendLine($"| {c} | {F(rows.Average(x => x.r.Agreement))}% | {F(rows.Average(x => Math.Abs(x.r.Int8Top1 - x.m.FloatTop1)))} | {F(rows.Min(x => x.r.WorstSqnrDb), "F1")} |");
         }
         md.AppendLine();
-        md.AppendLine($"Ranked by mean agreement, then by mean abs(int8 − float), these measurements favour **{Favoured(results)}**; " +
-            $"the converter's default is currently **{Calibrator.DefaultName}**.");
+        md.AppendLine(DefaultSentence(Favoured(results)));
         return md.ToString();
     }
 }

@@ -22,7 +22,7 @@ public static class ConvertCommand
         var model = new Argument<string>("model") { Description = "The float model (.onnx)." };
         var output = new Option<string>("--output", "-o") { Description = "The int8 model to write (.edge).", Required = true };
         var calib = new Option<string>("--calib") { Description = "Calibration data: an IDX image file, a folder of PNG/BMP/PGM/PPM images, or a raw float32 NCHW tensor file (.f32, .f32.gz).", Required = true };
-        var calibrator = new Option<string>("--calibrator") { Description = $"How ranges are chosen: {string.Join(", ", Calibrator.Names)}.", DefaultValueFactory = _ => Calibrator.DefaultName };
+        var calibrator = new Option<string>("--calibrator") { Description = $"How ranges are chosen: {string.Join(", ", Calibrator.Names)}; the default is the one firmware-models/ACCURACY.md favours.", DefaultValueFactory = _ => Calibrator.DefaultName };
         var percentile = new Option<double>("--percentile") { Description = "The percentile calibrator's p: clip (100 − p)% at each end.", DefaultValueFactory = _ => Calibrator.DefaultPercentile };
         var samples = new Option<int?>("--samples") { Description = $"Calibration samples, evenly spaced through the data (default: all, at most {CalibrationRunner.DefaultMaxSamples})." };
         var keepFloat = new Option<string?>("--keep-float") { Description = "Nodes to leave in float32, comma-separated (names as in the optimized graph)." };

@@ -3,6 +3,7 @@ using Edge.Core.Graph;
 using Edge.Core.Tensors;
 using Edge.Onnx;
 using Edge.Quantization;
+using Edge.Quantization.Evaluation;
 using Edge.Quantization.Quantizer;
 using Edge.Reference;
 using Edge.Runtime.Format;
@@ -12,8 +13,9 @@ using Edge.Tests.Shared;
 namespace Edge.Runtime.Tests.Session.Support;
 
 /// <summary>
-/// The shipped ONNX models converted to int8 once per test run, with a small calibration subset so the conversion stays
-/// quick: the data set's calibration images where the model has them, its golden inputs otherwise (the zoo models, as
+/// The shipped ONNX models converted to int8 once per test run, with the converter's default calibrator
+/// (<c>Calibrator.DefaultName</c>) and a small calibration subset so the conversion stays quick: the data set's
+/// calibration images where the model has them, its golden inputs otherwise (the zoo models, as
 /// firmware-models/README.md suggests). The model goes through the .edge writer and reader before a session loads it.
 /// </summary>
 internal static class ConvertedModels
@@ -36,16 +38,16 @@ internal static class ConvertedModels
             return Convert(FirmwareModels.Get(name), names);
         })).Value;
 
-    private static Converted Convert(FirmwareModels.ModelEntry m, IReadOnlyCollection<string> keepFloat)
+    private static Converted Convert(ShippedModel m, IReadOnlyCollection<string> keepFloat)
     {
         var graph = OnnxImporter.Import(FirmwareModels.OnnxPath(m, "onnx"));
         var golden = FirmwareModels.LoadGolden(m);
-        string calibration = m.CalibrationData is { } data ? FirmwareModels.PathOf(data.Images) : FirmwareModels.PathOf(GoldenInputFile(m));
+        string calibration = m.CalibrationData is { } data ? m.PathOf(data.Images) : m.PathOf(FirmwareModels.GoldenInputFile(m));
         var options = new ConverterOptions
         {
-            Normalization = FirmwareModels.Normalization(m),
+            Normalization = m.Normalization,
             Samples = Samples(m.Name),
-            Labels = m.ClassLabels ?? [],
+            Labels = m.ClassLabels,
             SourceName = m.Onnx,
             Quantizer = new QuantizerOptions { KeepFloat = keepFloat },
         };
@@ -53,20 +55,14 @@ internal static class ConvertedModels
         var file = EdgeModelWriter.ToBytes(result.Model);
         return new Converted(m, graph, result, file, golden);
     }
-
-    private static string GoldenInputFile(FirmwareModels.ModelEntry m)
-    {
-        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(FirmwareModels.PathOf(m.Golden)));
-        return Path.Combine(Path.GetDirectoryName(m.Golden)!, json.RootElement.GetProperty("input").GetProperty("file").GetString()!);
-    }
 }
 
 /// <summary>A converted shipped model: its plan (for the fake-quant simulation), its .edge bytes and its golden inputs.</summary>
-internal sealed class Converted(FirmwareModels.ModelEntry entry, ModelGraph graph, ConversionResult result, byte[] file, Golden golden)
+internal sealed class Converted(ShippedModel entry, ModelGraph graph, ConversionResult result, byte[] file, Golden golden)
 {
     private FakeQuantSimulator? _simulator;
 
-    public FirmwareModels.ModelEntry Entry { get; } = entry;
+    public ShippedModel Entry { get; } = entry;
     public ModelGraph Graph { get; } = graph;
     public ConversionResult Result { get; } = result;
     public byte[] File { get; } = file;
