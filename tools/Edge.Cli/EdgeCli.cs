@@ -26,6 +26,7 @@ public static class EdgeCli
             EvalCommand.Create(io),
             DemoCommand.Create(io),
             AccuracyCommand.Create(io),
+            CompareCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -51,14 +51,17 @@ public sealed class ImageSet
     {
         var images = IdxFile.Read(imagesPath);
         if (images.Dims.Length != 3) throw new DataFormatException(imagesPath, $"an IDX image file has 3 dimensions [count, rows, cols], this one has [{string.Join(", ", images.Dims)}]");
-        int[]? labels = null;
-        if (labelsPath is not null)
-        {
-            var l = IdxFile.Read(labelsPath);
-            if (l.Dims.Length != 1) throw new DataFormatException(labelsPath, $"an IDX label file has 1 dimension [count], this one has [{string.Join(", ", l.Dims)}]");
-            if (l.Dims[0] != images.Dims[0]) throw new DataFormatException(labelsPath, $"{l.Dims[0]} labels for the {images.Dims[0]} images of {imagesPath}");
-            labels = Array.ConvertAll(l.Data, b => (int)b);
-        }
+        int[]? labels = labelsPath is null ? null : ReadLabels(labelsPath);
+        if (labels is not null && labels.Length != images.Dims[0])
+            throw new DataFormatException(labelsPath!, $"{labels.Length} labels for the {images.Dims[0]} images of {imagesPath}");
         return new ImageSet(images.Dims[0], images.Dims[1], images.Dims[2], 1, images.Data, labels, imagesPath);
+    }
+
+    /// <summary>Reads an IDX label file ([count], one class index per byte).</summary>
+    public static int[] ReadLabels(string labelsPath)
+    {
+        var l = IdxFile.Read(labelsPath);
+        if (l.Dims.Length != 1) throw new DataFormatException(labelsPath, $"an IDX label file has 1 dimension [count], this one has [{string.Join(", ", l.Dims)}]");
+        return Array.ConvertAll(l.Data, b => (int)b);
     }
 }
