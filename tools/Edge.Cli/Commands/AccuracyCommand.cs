@@ -54,25 +54,20 @@ public static class AccuracyCommand
         int classes = (int)graph.InferShapes(1)[graph.Outputs[0]].ElementCount;
         var floatPass = Evaluator.EvaluateFloat(graph, model.Normalization, test, classes, threads: threads);
         var sqnrSet = test.Take(sqnrImages);
+        var sqnrInputs = new ImageSetSource(sqnrSet, graph.InferShapes(1)[graph.Inputs[0].Name].ToArray()[1..], model.Normalization);
         var rows = new List<CalibratorRow>();
         foreach (var calibrator in Calibrator.Names)
         {
             var conversion = model.Convert(graph, calibrator);
-            var eval = Evaluator.Evaluate(EdgeSession.FromModel(conversion.Model, source: model.Name), test, floatPass, threads);
-            var layers = LayerSqnr.Measure(conversion.Plan, Inputs(model, sqnrSet), sqnrSet.Count);
-            var worst = layers.MinBy(l => l.Db)!;
-            rows.Add(new CalibratorRow(calibrator, eval.Int8.Top1, eval.Agreement!.Value, worst.Db, worst.Producer));
-            io.Err.WriteLine($"{model.Name} {calibrator}: int8 {eval.Int8.Top1:F2}% float {floatPass.Result.Top1:F2}% agreement {eval.Agreement:F2}% worst SQNR {worst.Db:F1} dB ({worst.Producer})");
+            var session = EdgeSession.FromModel(conversion.Model, source: model.Name);
+            var eval = Evaluator.Evaluate(session, test, floatPass, threads);
+            var worst = ModelComparer.Compare(graph, session, sqnrInputs).WorstLayer;
+            double db = worst?.SqnrDb ?? double.PositiveInfinity;
+            string layer = worst?.Operator ?? "none (every int8 tensor exact)";
+            rows.Add(new CalibratorRow(calibrator, eval.Int8.Top1, eval.Agreement!.Value, db, layer));
+            io.Err.WriteLine($"{model.Name} {calibrator}: int8 {eval.Int8.Top1:F2}% float {floatPass.Result.Top1:F2}% agreement {eval.Agreement:F2}% worst SQNR {db:F1} dB ({layer})");
         }
         return new ModelRows(model.Name, test.Count, sqnrSet.Count, floatPass.Result.Top1, rows.ToArray());
-    }
-
-    private static float[] Inputs(ShippedModel model, ImageSet images)
-    {
-        int item = model.Normalization.Channels * images.Height * images.Width;
-        var x = new float[item * images.Count];
-        for (int i = 0; i < images.Count; i++) model.Normalization.ToChw(images.Image(i), images.Height, images.Width, images.Channels, x.AsSpan(i * item, item));
-        return x;
     }
 
     private static string Command(string output, int? limit, int sqnrImages)
@@ -111,8 +106,8 @@ public static class AccuracyCommand
             $"with the converter's default sample count (at most {CalibrationRunner.DefaultMaxSamples} images, evenly spaced; percentile at p = {Calibrator.DefaultPercentile.ToString(CultureInfo.InvariantCulture)}). Float top-1 is the float reference path (`ReferenceExecutor`) " +
             "on the ONNX model; int8 top-1 is an `EdgeSession` on the converted model, fed the 8-bit test images. Agreement is the share of images on which " +
             "the two give the same top-1 class. Worst-layer SQNR is 10·log10(Σ float² / Σ (float − int8)²) of the int8 tensor with the lowest ratio, " +
-            "measured with `FakeQuantSimulator` (the quantization plan simulated in float, errors propagating layer to layer) against `ReferenceExecutor` " +
-            "on the same optimized graph — not with the session, whose per-operator hook exposes NHWC arena bytes rather than named tensors.");
+            "as `edge compare` measures it: every operator output of the `EdgeSession`, dequantized, against the same tensor of `ReferenceExecutor` " +
+            "on the ONNX graph after the converter's passes, both fed the same normalized images.");
         md.AppendLine();
         foreach (var m in results)
         {
