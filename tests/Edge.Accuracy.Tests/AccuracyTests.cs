@@ -8,7 +8,8 @@ namespace Edge.Accuracy.Tests;
 /// Issue 6's acceptance: for every trained shipped model, converted with the default calibrator on its shipped
 /// calibration subset, int8 top-1 on the full committed test set is within 0.5 pp of float and the two agree on ≥ 99%.
 /// </summary>
-public class AccuracyTests(AccuracyFixture fixture) : IClassFixture<AccuracyFixture>
+[Collection(TrainedModelsCollection.Name)]
+public class AccuracyTests(AccuracyFixture fixture)
 {
     public static TheoryData<string> Trained => FirmwareModels.TrainedNames();
 
@@ -22,7 +23,7 @@ public class AccuracyTests(AccuracyFixture fixture) : IClassFixture<AccuracyFixt
     public void The_fixture_converts_with_the_default_calibrator()
     {
         var shipped = FirmwareModels.Get("lenet5-mnist");
-        var conversion = shipped.Convert(Edge.Onnx.OnnxImporter.Import(shipped.OnnxPath));
+        var conversion = fixture.Conversion(shipped.Name).Result;
         Assert.Equal(Calibrator.DefaultName, conversion.Calibration.Calibrator.Name);
         Assert.Equal(Math.Min(shipped.CalibrationSet().Count, CalibrationRunner.DefaultMaxSamples), conversion.Calibration.Samples);
     }

@@ -246,6 +246,8 @@ def manifest_entry(name, model, input_shape, output_name, classes, dataset=None,
         "name": name,
         "onnx": f"{name}.onnx",
         "bn_onnx": f"{name}.bn.onnx",
+        # the int8 model of a trained one, written by the C# converter (firmware-models/README.md), not by these scripts
+        "edge": f"{name}.edge" if dataset else None,
         "opset": opset,
         "input_name": "input",
         "input_shape": [1, *input_shape[1:]],

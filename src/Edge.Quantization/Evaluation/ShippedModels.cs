@@ -12,14 +12,15 @@ public sealed record ShippedData(string Images, string Labels);
 /// <summary>
 /// One entry of firmware-models/manifest.json (described in firmware-models/README.md): a model trained on a committed
 /// data set (<see cref="IsTrained"/>: a recorded float test accuracy, a test set and a calibration subset) or a
-/// random-weight zoo model (golden vectors only). File names are relative to <see cref="Directory"/>.
+/// random-weight zoo model (golden vectors only). File names are relative to <see cref="Directory"/>. A trained model
+/// also ships <see cref="Edge"/>, its int8 model: what <see cref="Convert"/> makes with the default calibrator.
 /// </summary>
 public sealed record ShippedModel(
-    string Name, string Directory, string Onnx, string BnOnnx, int Opset, string InputName, int[] InputShape, string OutputName,
+    string Name, string Directory, string Onnx, string BnOnnx, string? Edge, int Opset, string InputName, int[] InputShape, string OutputName,
     int NumClasses, long Params, string? Dataset, ShippedData? TestData, ShippedData? CalibrationData,
     InputNormalization Normalization, IReadOnlyList<string> ClassLabels, double? FloatTestAccuracy, int? TestCount, string Golden)
 {
-    /// <summary>Trained on a committed data set: it has a recorded float test accuracy, a test set and a calibration subset.</summary>
+    /// <summary>Trained on a committed data set: it has a recorded float test accuracy, a test set, a calibration subset and an .edge file.</summary>
     public bool IsTrained => FloatTestAccuracy is not null;
 
     public string PathOf(string relative) => Path.Combine(Directory, relative);
@@ -29,6 +30,15 @@ public sealed record ShippedModel(
 
     /// <summary>The ONNX export that keeps its BatchNormalization nodes.</summary>
     public string BnOnnxPath => PathOf(BnOnnx);
+
+    /// <summary>
+    /// The shipped int8 model: <see cref="Convert"/> of the ONNX export with the default calibrator, written by
+    /// <c>edge demo --out firmware-models</c> (see firmware-models/README.md).
+    /// </summary>
+    public string EdgePath => EdgePathIn(Directory);
+
+    /// <summary>The int8 model's path in <paramref name="folder"/>, under the manifest's name for it.</summary>
+    public string EdgePathIn(string folder) => Path.Combine(folder, Edge ?? throw new InvalidOperationException($"{Name}: the manifest names no .edge file"));
 
     public ImageSet TestSet(int? limit = null)
     {
@@ -109,10 +119,10 @@ public static class ShippedModels
     {
         var order = InputNormalization.ParseChannelOrder(m.Preprocessing.ChannelOrder)
             ?? throw new DataFormatException(path, $"{m.Name}: channel order '{m.Preprocessing.ChannelOrder}'");
-        if (m.FloatTestAccuracy is not null && (m.TestData is null || m.CalibrationData is null))
-            throw new DataFormatException(path, $"{m.Name}: a float test accuracy without test_data and calibration_data");
+        if (m.FloatTestAccuracy is not null && (m.TestData is null || m.CalibrationData is null || m.Edge is null))
+            throw new DataFormatException(path, $"{m.Name}: a float test accuracy without test_data, calibration_data and edge");
         return new ShippedModel(
-            m.Name, directory, m.Onnx, m.BnOnnx, m.Opset, m.InputName, m.InputShape, m.OutputName, m.NumClasses, m.Params, m.Dataset,
+            m.Name, directory, m.Onnx, m.BnOnnx, m.Edge, m.Opset, m.InputName, m.InputShape, m.OutputName, m.NumClasses, m.Params, m.Dataset,
             m.TestData, m.CalibrationData, new InputNormalization(m.Preprocessing.Mean, m.Preprocessing.Std, order),
             m.ClassLabels ?? [], m.FloatTestAccuracy, m.TestCount, m.Golden);
     }
@@ -129,7 +139,7 @@ public static class ShippedModels
 
     private sealed record ManifestEntry(
         string Name, string Onnx, string BnOnnx, int Opset, string InputName, int[] InputShape, string OutputName, int NumClasses,
-        long Params, Preprocessing Preprocessing, string Golden, string? Dataset = null, ShippedData? TestData = null,
+        long Params, Preprocessing Preprocessing, string Golden, string? Edge = null, string? Dataset = null, ShippedData? TestData = null,
         ShippedData? CalibrationData = null, string[]? ClassLabels = null, double? FloatTestAccuracy = null, int? TestCount = null);
 
     private sealed record Preprocessing(float[] Mean, float[] Std, string ChannelOrder);

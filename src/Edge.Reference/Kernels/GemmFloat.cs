@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
 using Edge.Core.Graph;
 
 namespace Edge.Reference.Kernels;
@@ -7,11 +7,13 @@ namespace Edge.Reference.Kernels;
 /// Fully connected layer, <c>Y[n, m] = clamp(Σₖ X[n, k]·W[m, k] + b[m])</c>, with X [N, K], W [M, K] (PyTorch's
 /// Linear weight, rows contiguous in k) and b [M] or empty.
 /// <para>
-/// Each output is one dot product of two contiguous rows, vectorized along k: <see cref="Vector{T}.Count"/> partial
-/// sums (lane l takes k ≡ l modulo the vector width) are added lane by lane in a fixed order, then the leftover k
-/// are fused-multiply-added in order and the bias is added. Batches are small, so there is nothing to gain from
-/// the blocked product of <see cref="MatMulFloat"/>. Large layers split output features across cores; each output is
-/// still computed by one thread with the same code, so the thread count does not change any result.
+/// Each output is one dot product of two contiguous rows, vectorized along k: 8 partial sums (lane l takes the k ≡ l
+/// modulo 8, one fused multiply-add per k in increasing k) are added lane by lane in a fixed order, then the leftover
+/// k are fused-multiply-added in order and the bias is added. The 8 lanes are two <see cref="Vector128{T}"/> whatever
+/// vector width the CPU has (or none), so the result does not depend on it, and neither does the calibration of the
+/// converter, which runs this path. Batches are small, so there is nothing to gain from the blocked product of
+/// <see cref="MatMulFloat"/>. Large layers split output features across cores; each output is still computed by one
+/// thread with the same code, so the thread count does not change any result.
 /// </para>
 /// </summary>
 public static class GemmFloat
@@ -43,19 +45,24 @@ public static class GemmFloat
         }
     }
 
-    /// <summary>Σ x[k]·w[k] with vector partial sums; see the class comment for the order.</summary>
+    /// <summary>Partial sums of <see cref="Dot"/>: lanes 0–3 in one <see cref="Vector128{T}"/>, 4–7 in another.</summary>
+    private const int Lanes = 8;
+
+    /// <summary>Σ x[k]·w[k] with 8 partial sums; see the class comment for the order.</summary>
     internal static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> w)
     {
         int k = 0;
         float sum = 0f;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        if (x.Length >= Lanes)
         {
-            var acc = Vector<float>.Zero;
-            for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+            Vector128<float> lo = default, hi = default;
+            for (; k <= x.Length - Lanes; k += Lanes)
             {
-                acc = Vector.FusedMultiplyAdd(new Vector<float>(x[k..]), new Vector<float>(w[k..]), acc);
+                lo = Vector128.FusedMultiplyAdd(Vector128.Create(x[k..]), Vector128.Create(w[k..]), lo);
+                hi = Vector128.FusedMultiplyAdd(Vector128.Create(x[(k + 4)..]), Vector128.Create(w[(k + 4)..]), hi);
             }
-            for (int l = 0; l < Vector<float>.Count; l++) sum += acc[l];
+            for (int l = 0; l < 4; l++) sum += lo[l];
+            for (int l = 0; l < 4; l++) sum += hi[l];
         }
         for (; k < x.Length; k++) sum = MathF.FusedMultiplyAdd(x[k], w[k], sum);
         return sum;

@@ -15,7 +15,8 @@ namespace Edge.Cli.Commands;
 /// <summary>
 /// <c>edge demo [--limit N] [--out DIR] [--json]</c>, the README's first command: converts every trained model shipped in
 /// firmware-models/ (default calibrator and sample count, the shipped calibration subset), evaluates float and int8 on the shipped test
-/// set, times both paths at batch 1 (per-image p50 latency, preprocessing included) and prints one table.
+/// set, times both paths at batch 1 (per-image p50 latency, preprocessing included) and prints one table. The models are
+/// written under the manifest's <c>edge</c> names; <c>--out firmware-models</c> rewrites the shipped ones (firmware-models/README.md).
 /// </summary>
 public static class DemoCommand
 {
@@ -23,7 +24,7 @@ public static class DemoCommand
     {
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N test images of each model (default: the full test sets)." };
         var timed = new Option<int>("--timed") { Description = "Images timed one by one per path and model, after as many warm-up runs.", DefaultValueFactory = _ => 200 };
-        var outDir = new Option<string?>("--out") { Description = "Where to write the converted .edge models (default: a temporary folder)." };
+        var outDir = new Option<string?>("--out") { Description = "Where to write the .edge models, under the manifest's names (default: a temporary folder)." };
         var models = new Option<string?>("--models") { Description = "The firmware-models folder (default: found above the working directory)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command("demo", "Convert the shipped models, measure float vs int8 accuracy and speed, print one table.") { limit, timed, outDir, models, json };
@@ -55,7 +56,7 @@ public static class DemoCommand
     private static DemoRow Measure(ShippedModel model, string output, int? limit, int timed, Action<string, int, int>? progress)
     {
         var graph = OnnxImporter.Import(model.OnnxPath);
-        string edgePath = Path.Combine(output, model.Name + ".edge");
+        string edgePath = model.EdgePathIn(output);
         model.Convert(graph).Save(edgePath);
         var session = EdgeSession.Load(edgePath);
         var test = model.TestSet(limit);
