@@ -9,8 +9,8 @@ using Edge.Runtime.Kernels.Gemm;
 namespace Edge.Benchmarks;
 
 /// <summary>
-/// The int8 conv, depthwise and GEMM kernels on MobileNet/VGG-sized layers, scalar reference vs Vector128, batch 1.
-/// Figures go to bench/RESULTS.md.
+/// The int8 conv, depthwise and GEMM kernels on MobileNet/VGG-sized layers and on the shipped LeNet-5 / MobileNet-Fashion
+/// layers that dominate their batch-1 latency, scalar reference vs Vector128 vs AVX2, batch 1. Figures go to bench/RESULTS.md.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -26,6 +26,11 @@ public class Int8KernelBenchmarks
         Depthwise3x3_112x112x32,
         Depthwise3x3s2_56x56x128,
         Gemm_1024to1000,
+        LeNetConv5x5p2_28x28x1to6,
+        LeNetConv5x5_14x14x6to16,
+        LeNetGemm_400to120,
+        MobileNetConv3x3p1_28x28x1to16,
+        MobileNetConv1x1_14x14x24to96,
     }
 
     private Int8Conv2d? _conv;
@@ -36,10 +41,12 @@ public class Int8KernelBenchmarks
     private byte[] _scratch = [];
 
     [Params(Layer.Conv3x3_56x56x64to64, Layer.Conv1x1_28x28x128to128, Layer.Conv3x3s2_224x224x3to32,
-        Layer.Depthwise3x3_112x112x32, Layer.Depthwise3x3s2_56x56x128, Layer.Gemm_1024to1000)]
+        Layer.Depthwise3x3_112x112x32, Layer.Depthwise3x3s2_56x56x128, Layer.Gemm_1024to1000,
+        Layer.LeNetConv5x5p2_28x28x1to6, Layer.LeNetConv5x5_14x14x6to16, Layer.LeNetGemm_400to120,
+        Layer.MobileNetConv3x3p1_28x28x1to16, Layer.MobileNetConv1x1_14x14x24to96)]
     public Layer Case { get; set; }
 
-    [Params(KernelPath.Scalar, KernelPath.Vector128)]
+    [Params(KernelPath.Scalar, KernelPath.Vector128, KernelPath.Avx2)]
     public KernelPath Path { get; set; }
 
     [GlobalSetup]
@@ -53,10 +60,12 @@ public class Int8KernelBenchmarks
             case Layer.Conv3x3s2_224x224x3to32: SetupConv(rng, new Conv2dShape(1, 224, 224, 3, 32, Pad3x3(2))); break;
             case Layer.Depthwise3x3_112x112x32: SetupDepthwise(rng, new Conv2dShape(1, 112, 112, 32, 32, Pad3x3(1), group: 32)); break;
             case Layer.Depthwise3x3s2_56x56x128: SetupDepthwise(rng, new Conv2dShape(1, 56, 56, 128, 128, Pad3x3(2), group: 128)); break;
-            case Layer.Gemm_1024to1000:
-                _gemm = Int8Gemm.Prepare(1, 1024, 1000, Weights(rng, 1000 * 1024), Bias(rng, 1000), 3, Stage(rng, 1000));
-                Allocate(rng, 1024, 1000, _gemm.ScratchLength);
-                break;
+            case Layer.Gemm_1024to1000: SetupGemm(rng, 1024, 1000); break;
+            case Layer.LeNetConv5x5p2_28x28x1to6: SetupConv(rng, new Conv2dShape(1, 28, 28, 1, 6, new Window2d(5, 5, 1, 1, 2, 2, 2, 2))); break;
+            case Layer.LeNetConv5x5_14x14x6to16: SetupConv(rng, new Conv2dShape(1, 14, 14, 6, 16, new Window2d(5, 5))); break;
+            case Layer.LeNetGemm_400to120: SetupGemm(rng, 400, 120); break;
+            case Layer.MobileNetConv3x3p1_28x28x1to16: SetupConv(rng, new Conv2dShape(1, 28, 28, 1, 16, Pad3x3(1))); break;
+            case Layer.MobileNetConv1x1_14x14x24to96: SetupConv(rng, new Conv2dShape(1, 14, 14, 24, 96, new Window2d(1, 1))); break;
         }
     }
 
@@ -74,6 +83,12 @@ public class Int8KernelBenchmarks
     {
         _conv = Int8Conv2d.Prepare(s, Weights(rng, s.OutChannels * s.KernelLength), Bias(rng, s.OutChannels), -5, Stage(rng, s.OutChannels));
         Allocate(rng, s.Batch * s.InH * s.InW * s.InChannels, s.Batch * s.OutH * s.OutW * s.OutChannels, _conv.ScratchLength);
+    }
+
+    private void SetupGemm(Random rng, int inFeatures, int outFeatures)
+    {
+        _gemm = Int8Gemm.Prepare(1, inFeatures, outFeatures, Weights(rng, outFeatures * inFeatures), Bias(rng, outFeatures), 3, Stage(rng, outFeatures));
+        Allocate(rng, inFeatures, outFeatures, _gemm.ScratchLength);
     }
 
     private void SetupDepthwise(Random rng, Conv2dShape s)

@@ -47,7 +47,7 @@ public static class ModelFiles
     /// <summary>The <c>--kernels</c> option of the commands that run an int8 model.</summary>
     public static Option<string> KernelsOption() => new("--kernels")
     {
-        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), scalar or vector128.",
+        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), scalar, vector128 or avx2.",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -56,7 +56,8 @@ public static class ModelFiles
         null or "auto" => KernelSelection.Auto,
         "scalar" => KernelSelection.Scalar,
         "vector128" => KernelSelection.Vector128,
-        _ => throw new CliUsageException($"--kernels {value}: expected auto, scalar or vector128"),
+        "avx2" => KernelSelection.Avx2,
+        _ => throw new CliUsageException($"--kernels {value}: expected auto, scalar, vector128 or avx2"),
     };
 }
 

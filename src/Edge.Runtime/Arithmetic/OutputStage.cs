@@ -7,7 +7,8 @@ namespace Edge.Runtime.Arithmetic;
 /// <para>
 /// Besides the contract's <c>(M, n)</c> pairs it keeps the per-channel int64 constants the Vector128 path uses
 /// (OutputStage.Vector128.cs): Vector128 has no per-lane variable shift, so the shift by <c>n</c> is split
-/// into a fixed shift by 31 and a multiplication by <c>2^(62−n)</c> followed by another fixed shift by 31.
+/// into a fixed shift by 31 and a multiplication by <c>2^(62−n)</c> followed by another fixed shift by 31. The AVX2 path
+/// (OutputStage.Avx2.cs) has per-lane shifts and keeps the pairs as they are, in tables of its own.
 /// </para>
 /// </summary>
 public sealed partial class OutputStage
@@ -39,6 +40,7 @@ public sealed partial class OutputStage
             VectorRounding[c] = 1L << (n - 1);
             VectorPostScale[c] = 1L << (62 - n);
         }
+        (Avx2Multiplier, Avx2Rounding, Avx2Shift) = Avx2Tables(Multipliers);
     }
 
     /// <summary>Per output channel <c>(M, n)</c>.</summary>

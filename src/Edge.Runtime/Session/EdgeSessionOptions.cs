@@ -13,6 +13,9 @@ public enum KernelSelection
 
     /// <summary>The portable Vector128 kernels where an op has them (falls back to scalar where 128-bit SIMD is not accelerated).</summary>
     Vector128,
+
+    /// <summary>The AVX2 kernels where an op has them, Vector128 elsewhere (falls back to Vector128, then scalar, where AVX2 is absent).</summary>
+    Avx2,
 }
 
 /// <summary>How <see cref="EdgeSession.Load(string, EdgeSessionOptions?)"/> reads and prepares a model.</summary>
@@ -36,7 +39,8 @@ public sealed record EdgeSessionOptions
     public KernelPath ResolvePath() => Kernels switch
     {
         KernelSelection.Scalar => KernelPath.Scalar,
-        KernelSelection.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? KernelPath.Vector128 : KernelPath.Scalar,
+        KernelSelection.Vector128 => KernelPaths.Supported(KernelPath.Vector128),
+        KernelSelection.Avx2 => KernelPaths.Supported(KernelPath.Avx2),
         _ => KernelPaths.Best,
     };
 }

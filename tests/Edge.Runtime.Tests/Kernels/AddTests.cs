@@ -23,7 +23,7 @@ public class AddTests
         var xa = TestData.Activations(rng, length, extreme: seed % 5 == 0);
         var xb = TestData.Activations(rng, length);
         var output = new sbyte[length];
-        Int8Add.Run(op, xa, xb, output);
+        Int8Add.RunScalar(op, xa, xb, output);
         var oracle = new sbyte[length];
         for (int i = 0; i < length; i++) oracle[i] = y.Quantize(Math.Clamp(a.DequantizeDouble(xa[i]) + b.DequantizeDouble(xb[i]), clamp.Min, clamp.Max));
         Exact.Within(oracle, output, 1, $"seed {seed}: a {a}, b {b}, y {y}, clamp {clamp}; {op}");
@@ -37,7 +37,7 @@ public class AddTests
         Assert.Equal(0.25, op.MultiplierB.ToDouble(), 9);
         Assert.Equal(0.2 / (1 << 20) / 0.2, op.OutputMultiplier.ToDouble(), 15); // s_max2 / (2^20·s_out)
         sbyte[] xa = [3, 13, -128], xb = [-4, -4, 127], y = new sbyte[3];
-        Int8Add.Run(op, xa, xb, y);
+        Int8Add.RunScalar(op, xa, xb, y);
         Assert.Equal([1, 6, 1 + (int)Math.Round((0.1 * -131 + 0.05 * 131) / 0.2, MidpointRounding.AwayFromZero)], y.Select(v => (int)v));
     }
 
@@ -46,7 +46,7 @@ public class AddTests
     {
         var p = new QuantizationParams(0.1f, 0);
         var op = Int8Add.FromScales(p, p, p, ClampRange.Full);
-        Assert.Throws<ArgumentException>(() => Int8Add.Run(op, new sbyte[3], new sbyte[4], new sbyte[3]));
+        Assert.Throws<ArgumentException>(() => Int8Add.RunScalar(op, new sbyte[3], new sbyte[4], new sbyte[3]));
         Assert.Throws<ArgumentOutOfRangeException>(() => Int8Add.FromScales(p, p, new QuantizationParams(1e-9f, 0), ClampRange.Full));
     }
 }

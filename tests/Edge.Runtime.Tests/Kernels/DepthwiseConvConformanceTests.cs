@@ -6,8 +6,9 @@ using Edge.Runtime.Tests.Support;
 namespace Edge.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The Vector128 depthwise convolution held bit-exact to the scalar reference: random shapes, and families over channels
-/// 1..33 (the 16- and 8-channel blocks and the scalar tail) × kernel sizes 1/3/5/7 × spatial sizes 1..9.
+/// The Vector128 and AVX2 depthwise convolutions held bit-exact to the scalar reference: random shapes, and families over
+/// channels 1..33 (the 16- and 8-channel blocks, the scalar tail, AVX2's overlapping last block) × kernel sizes 1/3/5/7 ×
+/// spatial sizes 1..9. Without AVX2 the AVX2 entry point runs the Vector128 path.
 /// </summary>
 [Trait("Category", "Conformance")]
 public class DepthwiseConvConformanceTests
@@ -48,6 +49,9 @@ public class DepthwiseConvConformanceTests
         var vector = new sbyte[c.Shape.OutputLength];
         Int8DepthwiseConv2d.RunScalar(op, c.Input, scalar, []);
         Int8DepthwiseConv2d.RunVector128(op, c.Input, vector, []);
-        Exact.Equal<sbyte>(scalar, vector, c.ToString(), c.Locate);
+        Exact.Equal<sbyte>(scalar, vector, $"Vector128 {c}", c.Locate);
+        var avx2 = new sbyte[c.Shape.OutputLength];
+        Int8DepthwiseConv2d.RunAvx2(op, c.Input, avx2, []);
+        Exact.Equal<sbyte>(scalar, avx2, $"AVX2 {c}", c.Locate);
     }
 }

@@ -50,6 +50,23 @@ public class GemmTests
         Exact.Equal<sbyte>(scalar, vector, c.ToString(), i => $" (row {i / m}, output {i % m})");
     }
 
+    /// <summary>The AVX2 path (8 outputs per block, a partial last block over the padding rows) on the same families.</summary>
+    [Theory]
+    [Trait("Category", "Conformance")]
+    [MemberData(nameof(Families))]
+    public void Avx2_equals_scalar_on_families(int k)
+    {
+        int m = k * 7 % 33 + 1, n = k % 3 + 1;
+        var c = new ConvCase(ConvCase.GemmShape(n, k, m), seed: k, extreme: k % 3 == 0,
+            clamp: k % 2 == 0 ? ClampKind.Clip : ClampKind.Relu, inputZeroPoint: ConvConformanceTests.NonzeroZeroPoint(k));
+        var op = c.Gemm();
+        var scalar = new sbyte[n * m];
+        var avx2 = new sbyte[n * m];
+        Int8Gemm.RunScalar(op, c.Input, scalar, []);
+        Int8Gemm.RunAvx2(op, c.Input, avx2, new byte[op.ScratchLength]);
+        Exact.Equal<sbyte>(scalar, avx2, c.ToString(), i => $" (row {i / m}, output {i % m})");
+    }
+
     [Fact]
     public void Reports_the_lengths_it_needs()
     {
@@ -59,5 +76,6 @@ public class GemmTests
         var e = Assert.Throws<ArgumentException>(() => Int8Gemm.RunScalar(op, new sbyte[39], new sbyte[10], []));
         Assert.Equal("input holds 39 elements, 40 are needed", e.Message);
         Assert.Throws<ArgumentException>(() => Int8Gemm.RunVector128(op, c.Input, new sbyte[10], new byte[31]));
+        Assert.Throws<ArgumentException>(() => Int8Gemm.RunAvx2(op, c.Input, new sbyte[10], new byte[31]));
     }
 }

@@ -31,7 +31,7 @@ public class PoolTests
     {
         var (s, p, x) = RandomCase(seed);
         var y = new sbyte[s.OutputLength];
-        Int8MaxPool.Run(Int8MaxPool.Prepare(s), x, y);
+        Int8MaxPool.RunScalar(Int8MaxPool.Prepare(s), x, y);
         var oracle = Oracle(s, x, (taps, _) => taps.Count == 0 ? double.NegativeInfinity : taps.Max(q => p.DequantizeDouble(q)), p);
         Exact.Within(oracle, y, 0, $"{s} {p} seed {seed}", Exact.Nhwc(s.OutH, s.OutW, s.Channels));
     }
@@ -44,7 +44,7 @@ public class PoolTests
         foreach (var includePad in new[] { false, true })
         {
             var y = new sbyte[s.OutputLength];
-            Int8AveragePool.Run(Int8AveragePool.Prepare(s, includePad, p.ZeroPoint), x, y);
+            Int8AveragePool.RunScalar(Int8AveragePool.Prepare(s, includePad, p.ZeroPoint), x, y);
             var oracle = Oracle(s, x, (taps, padded) => taps.Sum(q => p.DequantizeDouble(q)) / (includePad ? padded : taps.Count), p);
             Exact.Within(oracle, y, 1, $"{s} {p} seed {seed} count_include_pad {includePad}", Exact.Nhwc(s.OutH, s.OutW, s.Channels), maxOffFraction: 0.02);
         }
@@ -59,9 +59,9 @@ public class PoolTests
         Assert.Equal(4, s.OutW);
         sbyte[] x = [0, 0, 0, 0, 0, 11];
         var y = new sbyte[4];
-        Int8AveragePool.Run(Int8AveragePool.Prepare(s, true, 1), x, y);
+        Int8AveragePool.RunScalar(Int8AveragePool.Prepare(s, true, 1), x, y);
         Assert.Equal(6, y[3]);  // div_round(10, 2) + 1
-        Int8AveragePool.Run(Int8AveragePool.Prepare(s, false, 1), x, y);
+        Int8AveragePool.RunScalar(Int8AveragePool.Prepare(s, false, 1), x, y);
         Assert.Equal(11, y[3]); // div_round(10, 1) + 1
     }
 
@@ -74,9 +74,9 @@ public class PoolTests
         var x = new sbyte[8];
         x.AsSpan().Fill(100);
         var y = new sbyte[2];
-        Int8MaxPool.Run(Int8MaxPool.Prepare(s), x, y);
+        Int8MaxPool.RunScalar(Int8MaxPool.Prepare(s), x, y);
         Assert.Equal([-128, -128], y);
-        Int8AveragePool.Run(Int8AveragePool.Prepare(s, false, -7), x, y);
+        Int8AveragePool.RunScalar(Int8AveragePool.Prepare(s, false, -7), x, y);
         Assert.Equal([-7, -7], y);
     }
 
@@ -91,7 +91,7 @@ public class PoolTests
         var p = new QuantizationParams(0.1f, rng.Next(-128, 128));
         var x = TestData.Activations(rng, n * h * w * c);
         var y = new sbyte[n * c];
-        Int8GlobalAveragePool.Run(Int8GlobalAveragePool.Prepare(n, h, w, c, p.ZeroPoint), x, y);
+        Int8GlobalAveragePool.RunScalar(Int8GlobalAveragePool.Prepare(n, h, w, c, p.ZeroPoint), x, y);
         for (int b = 0; b < n; b++)
             for (int ch = 0; ch < c; ch++)
             {

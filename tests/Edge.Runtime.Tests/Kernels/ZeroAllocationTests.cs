@@ -16,6 +16,7 @@ public class ZeroAllocationTests
     [Theory]
     [InlineData(KernelPath.Scalar)]
     [InlineData(KernelPath.Vector128)]
+    [InlineData(KernelPath.Avx2)]
     public void Convolutions_and_gemm(KernelPath path)
     {
         var conv = new ConvCase(new Conv2dShape(1, 6, 5, 7, 9, new Window2d(3, 3, 1, 2, 1, 1, 0, 1)), seed: 1);
@@ -41,8 +42,11 @@ public class ZeroAllocationTests
         Allocations.AssertNone($"Int8Gemm {path}", () => Int8Gemm.Run(gemmOp, gemm.Input, gemmOut, gemmScratch, path));
     }
 
-    [Fact]
-    public void Pools()
+    [Theory]
+    [InlineData(KernelPath.Scalar)]
+    [InlineData(KernelPath.Vector128)]
+    [InlineData(KernelPath.Avx2)]
+    public void Pools(KernelPath path)
     {
         var shape = new Pool2dShape(1, 7, 7, 5, new Window2d(3, 3, 2, 2, 1, 1, 1, 1, CeilMode: true));
         var x = TestData.Activations(new Random(1), shape.InputLength);
@@ -50,13 +54,25 @@ public class ZeroAllocationTests
         var max = Int8MaxPool.Prepare(shape);
         var avg = Int8AveragePool.Prepare(shape, true, 3);
         var global = Int8GlobalAveragePool.Prepare(1, 7, 7, 5, 3);
-        Allocations.AssertNone("Int8MaxPool", () => Int8MaxPool.Run(max, x, y));
-        Allocations.AssertNone("Int8AveragePool", () => Int8AveragePool.Run(avg, x, y));
-        Allocations.AssertNone("Int8GlobalAveragePool", () => Int8GlobalAveragePool.Run(global, x, y));
+        Allocations.AssertNone($"Int8MaxPool {path}", () => Int8MaxPool.Run(max, x, y, path));
+        Allocations.AssertNone($"Int8AveragePool {path}", () => Int8AveragePool.Run(avg, x, y, path));
+        Allocations.AssertNone($"Int8GlobalAveragePool {path}", () => Int8GlobalAveragePool.Run(global, x, y, path));
+        var wide = new Pool2dShape(1, 5, 5, 37, new Window2d(2, 2, 2, 2));
+        var xw = TestData.Activations(new Random(4), wide.InputLength);
+        var yw = new sbyte[wide.OutputLength];
+        var maxWide = Int8MaxPool.Prepare(wide);
+        var avgWide = Int8AveragePool.Prepare(wide, false, -2);
+        var globalWide = Int8GlobalAveragePool.Prepare(1, 5, 5, 37, -2);
+        Allocations.AssertNone($"Int8MaxPool 37 channels {path}", () => Int8MaxPool.Run(maxWide, xw, yw, path));
+        Allocations.AssertNone($"Int8AveragePool 37 channels {path}", () => Int8AveragePool.Run(avgWide, xw, yw, path));
+        Allocations.AssertNone($"Int8GlobalAveragePool 37 channels {path}", () => Int8GlobalAveragePool.Run(globalWide, xw, yw, path));
     }
 
-    [Fact]
-    public void Element_wise_and_channel_ops()
+    [Theory]
+    [InlineData(KernelPath.Scalar)]
+    [InlineData(KernelPath.Vector128)]
+    [InlineData(KernelPath.Avx2)]
+    public void Element_wise_and_channel_ops(KernelPath path)
     {
         var p = new QuantizationParams(0.1f, 2);
         var q = new QuantizationParams(0.07f, -5);
@@ -64,7 +80,7 @@ public class ZeroAllocationTests
         var x2 = TestData.Activations(new Random(3), 60);
         var y = new sbyte[60];
         var add = Int8Add.FromScales(p, q, p, ClampRange.Full);
-        Allocations.AssertNone("Int8Add", () => Int8Add.Run(add, x, x2, y));
+        Allocations.AssertNone($"Int8Add {path}", () => Int8Add.Run(add, x, x2, y, path));
         var lookup = Int8Lookup.Prepare(Int8Lookup.BuildTable(MathF.Tanh, p, q));
         Allocations.AssertNone("Int8Lookup", () => Int8Lookup.Run(lookup, x, y));
         var rescale = Int8Rescale.Prepare(p, q);

@@ -30,12 +30,23 @@ public class SessionApiTests
         Assert.Equal(Everything.Model.Ops.Count, s.Operators.Count);
         Assert.Equal("Int8Conv2d", s.Operators[0].Kernel);
         Assert.Equal("Int8DepthwiseConv2d", s.Operators[1].Kernel);
-        Assert.Equal(KernelPaths.Best, s.Operators[0].Path);
-        Assert.Equal(KernelPath.Scalar, s.Operators.Single(o => o.Type == EdgeOpType.MaxPool).Path);
+        Assert.Equal(KernelPaths.Supported(KernelPath.Vector128), s.Operators[0].Path);
+        Assert.Equal(KernelPaths.Supported(KernelPath.Vector128), s.Operators.Single(o => o.Type == EdgeOpType.MaxPool).Path);
         Assert.Equal("view", s.Operators.Single(o => o.Type == EdgeOpType.Reshape).Kernel);
         Assert.True(s.Operators[0].WeightBytes > 8 * 3 * 3 * 3);
         Assert.NotEmpty(CpuFeatures.InstructionSets);
         Assert.Contains(CpuFeatures.Architecture.ToString(), CpuFeatures.Describe());
+    }
+
+    [Fact]
+    public void Avx2_selection_runs_convolutions_and_gemm_on_avx2_and_the_other_kernels_on_vector128()
+    {
+        var s = EdgeSession.FromModel(Everything.Model, new EdgeSessionOptions { Kernels = KernelSelection.Avx2 });
+        Assert.Equal(KernelPaths.Supported(KernelPath.Avx2), s.KernelPath);
+        Assert.Equal(KernelPaths.Supported(KernelPath.Avx2), s.Operators[0].Path);
+        Assert.Equal(KernelPaths.Supported(KernelPath.Avx2), s.Operators.Single(o => o.Type == EdgeOpType.Gemm).Path);
+        Assert.Equal(KernelPaths.Supported(KernelPath.Avx2), s.Operators[1].Path); // depthwise
+        Assert.Equal(KernelPaths.Supported(KernelPath.Vector128), s.Operators.Single(o => o.Type == EdgeOpType.MaxPool).Path);
     }
 
     [Fact]

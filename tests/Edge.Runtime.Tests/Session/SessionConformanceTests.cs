@@ -22,7 +22,7 @@ public class SessionConformanceTests
         var builder = SessionCases.All[name]();
         var file = EdgeModelWriter.ToBytes(builder.Model);
         var rng = new Random(name.Length);
-        foreach (var path in new[] { KernelSelection.Scalar, KernelSelection.Vector128 })
+        foreach (var path in new[] { KernelSelection.Scalar, KernelSelection.Vector128, KernelSelection.Avx2 })
         {
             var session = EdgeSession.Load(file, new EdgeSessionOptions { Kernels = path }, name);
             for (int trial = 0; trial < 3; trial++)
@@ -39,16 +39,18 @@ public class SessionConformanceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Scalar_and_Vector128_sessions_are_bit_identical(string name)
+    public void Scalar_Vector128_and_Avx2_sessions_are_bit_identical(string name)
     {
         var model = SessionCases.All[name]().Model;
         var scalar = EdgeSession.FromModel(model, new EdgeSessionOptions { Kernels = KernelSelection.Scalar });
         var vector = EdgeSession.FromModel(model, new EdgeSessionOptions { Kernels = KernelSelection.Vector128 });
+        var avx2 = EdgeSession.FromModel(model, new EdgeSessionOptions { Kernels = KernelSelection.Avx2 });
         var rng = new Random(7);
         for (int trial = 0; trial < 5; trial++)
         {
             var input = TestData.Activations(rng, scalar.Inputs[0].ElementCount);
             Exact.Equal<byte>(RunRaw(scalar, input), RunRaw(vector, input), $"{name}, trial {trial}");
+            Exact.Equal<byte>(RunRaw(scalar, input), RunRaw(avx2, input), $"{name}, AVX2, trial {trial}");
         }
     }
 

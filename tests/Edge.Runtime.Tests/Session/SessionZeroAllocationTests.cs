@@ -10,6 +10,7 @@ public class SessionZeroAllocationTests
     [Theory]
     [InlineData(KernelSelection.Scalar)]
     [InlineData(KernelSelection.Vector128)]
+    [InlineData(KernelSelection.Avx2)]
     public void Every_run_overload_allocates_nothing(KernelSelection kernels)
     {
         var options = new EdgeSessionOptions { Kernels = kernels };

@@ -19,8 +19,12 @@ internal static class Int8Dot
 {
     /// <summary>
     /// For output channels [<paramref name="first"/>, first + <paramref name="count"/>):
-    /// <c>y[o] = stage(foldedBias[o] + Σ_k a[k]·w[o, k])</c>, four channels at a time, then one at a time.
+    /// <c>y[o] = stage(foldedBias[o] + Σ_k a[k]·w[o, k])</c>, four channels at a time. A last block of one to three channels
+    /// is computed as a full block of four — the packed weights and the folded bias are padded for it (see
+    /// <see cref="PackedWeights"/>) — when the output stage's vector tables reach that far (always for one group), and
+    /// only its existing channels are written; otherwise those channels go one at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // one call per pixel; inlined, it exhausts the caller's inlining budget
     public static void Rows(ReadOnlySpan<sbyte> a, PackedWeights w, int[] foldedBias, OutputStage stage, int first, int count, Span<sbyte> y)
     {
         int kp = w.RowLength;
@@ -29,12 +33,19 @@ internal static class Int8Dot
         ref sbyte rw = ref MemoryMarshal.GetArrayDataReference(w.Data);
         ref int rb = ref MemoryMarshal.GetArrayDataReference(foldedBias);
         int o = first, end = first + count;
-        for (; o + 4 <= end; o += 4)
+        // Whole blocks, and a partial last block as a whole one when the stage's tables and the bias reach past it.
+        int last = first + (count & ~3);
+        int blocksEnd = last + 4 <= stage.VectorMultiplier.Length && last + 4 <= foldedBias.Length ? end : last;
+        for (; o < blocksEnd; o += 4)
         {
-            var acc = Dot4(ref ra, ref Unsafe.Add(ref rw, o * kp), kp) + Vector128.LoadUnsafe(ref rb, (nuint)o);
-            var q = stage.Apply(acc, o);
-            var bytes = Vector128.Narrow(Vector128.Narrow(q, q), Vector128<short>.Zero);
-            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y[o]), bytes.AsInt32().ToScalar());
+            var q = stage.Apply(Dot4(ref ra, ref Unsafe.Add(ref rw, o * kp), kp) + Vector128.LoadUnsafe(ref rb, (nuint)o), o);
+            if (o + 4 <= end)
+            {
+                var bytes = Vector128.Narrow(Vector128.Narrow(q, q), Vector128<short>.Zero);
+                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y[o]), bytes.AsInt32().ToScalar());
+            }
+            else
+                for (int i = 0; o + i < end; i++) y[o + i] = (sbyte)q.GetElement(i);
         }
         for (; o < end; o++)
         {
@@ -44,6 +55,7 @@ internal static class Int8Dot
     }
 
     /// <summary>The four sums <c>Σ_k a[k]·w_r[k]</c> for the rows r = 0..3 at stride <paramref name="kp"/> from <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Dot4(ref sbyte a, ref sbyte w, int kp)
     {
         Vector128<int> s0 = default, s1 = default, s2 = default, s3 = default;

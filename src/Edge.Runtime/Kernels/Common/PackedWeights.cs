@@ -7,6 +7,9 @@ namespace Edge.Runtime.Kernels;
 /// K = KH·KW·ICg weights in <c>[KH][KW][ICg]</c> order — the order in which an NHWC window is read, so a window row
 /// of an ungrouped convolution is one contiguous run of the input — then zeros up to Kp = K rounded up to a multiple
 /// of 16, so the Vector128 dot product needs no tail loop (the zero weights cancel whatever the input holds there).
+/// Seven rows of zeros follow the last one (<see cref="PaddingRows"/>), and the folded bias has seven zeros more than there
+/// are rows, so a block of up to eight rows that starts at any row stays inside both: a kernel may compute a last, partial
+/// block of output channels in full and keep only the channels that exist.
 /// </para>
 /// </summary>
 internal sealed class PackedWeights
@@ -14,10 +17,13 @@ internal sealed class PackedWeights
     /// <summary>The alignment of <see cref="RowLength"/>: one Vector128 of int8.</summary>
     public const int RowMultiple = 16;
 
+    /// <summary>Zero rows after the last one, so a block of up to eight rows may start at any row.</summary>
+    public const int PaddingRows = 7;
+
     private PackedWeights(sbyte[] data, int rows, int kernelLength, int rowLength)
         => (Data, Rows, KernelLength, RowLength) = (data, rows, kernelLength, rowLength);
 
-    /// <summary>[Rows][RowLength].</summary>
+    /// <summary>[Rows + <see cref="PaddingRows"/>][RowLength], the padding rows zero.</summary>
     public sbyte[] Data { get; }
     public int Rows { get; }
 
@@ -36,7 +42,7 @@ internal sealed class PackedWeights
         Guard.SameLength(weights.Length, rows * kernelLength, $"weights for {rows} rows of {kernelLength}");
         CheckSymmetric(weights);
         int kp = (kernelLength + RowMultiple - 1) / RowMultiple * RowMultiple;
-        var data = new sbyte[rows * kp];
+        var data = new sbyte[(rows + PaddingRows) * kp];
         for (int o = 0; o < rows; o++) weights.Slice(o * kernelLength, kernelLength).CopyTo(data.AsSpan(o * kp));
         return new PackedWeights(data, rows, kernelLength, kp);
     }
@@ -44,11 +50,12 @@ internal sealed class PackedWeights
     /// <summary>
     /// The bias with the input zero point folded in: <c>bias[o] − zp_x·Σ_k w[o, k]</c>, so that
     /// <c>bias[o] + Σ (x − zp_x)·w = folded[o] + Σ x·w</c>. Both sides are int32 with wraparound (the contract defines the
-    /// accumulator modulo 2^32), so the fold is exact even where a sum would overflow. An empty bias is zeros.
+    /// accumulator modulo 2^32), so the fold is exact even where a sum would overflow. An empty bias is zeros. The array
+    /// has <see cref="PaddingRows"/> zeros after the last row's value, for the padding rows.
     /// </summary>
     public int[] FoldBias(ReadOnlySpan<int> bias, int inputZeroPoint)
     {
-        var folded = new int[Rows];
+        var folded = new int[Rows + PaddingRows];
         for (int o = 0; o < Rows; o++)
         {
             int sum = 0;

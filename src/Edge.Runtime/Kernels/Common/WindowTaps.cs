@@ -15,4 +15,17 @@ internal static class WindowTaps
         hi = Math.Min(hi, taps);
         return lo < hi ? (lo, hi) : (0, 0);
     }
+
+    /// <summary>
+    /// The output positions [Lo, Hi) (within [0, <paramref name="outputs"/>)) whose every tap reads real input: those with
+    /// <c>o·stride − padBegin ≥ 0</c> and <c>o·stride − padBegin + (taps − 1)·step ≤ limit − 1</c>. For them
+    /// <see cref="Inside"/> is (0, taps), so a kernel can skip it there (it divides, which costs more than the tap it clips).
+    /// </summary>
+    public static (int Lo, int Hi) Interior(int outputs, int taps, int stride, int padBegin, int step, int limit)
+    {
+        int lo = (padBegin + stride - 1) / stride;
+        int last = limit - 1 - (taps - 1) * step + padBegin;   // the largest o·stride allowed
+        int hi = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
+        return lo < hi ? (lo, hi) : (0, 0);
+    }
 }

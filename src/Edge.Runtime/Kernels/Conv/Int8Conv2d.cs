@@ -23,14 +23,18 @@ public sealed partial class Int8Conv2d
         // A 1×1, unpadded, ungrouped convolution whose channel count fills whole vectors reads each input pixel in place.
         ReadsPixelsInPlace = shape.Group == 1 && w.KernelH == 1 && w.KernelW == 1 && weights.RowLength == shape.InChannels
             && w.PadTop == 0 && w.PadLeft == 0 && w.PadBottom == 0 && w.PadRight == 0;
+        if (!ReadsPixelsInPlace) RowShuffles = BuildRowShuffles(shape, weights.RowLength);
     }
 
     public Conv2dShape Shape { get; }
     public int InputZeroPoint { get; }
     public OutputStage Output { get; }
 
-    /// <summary>Scratch bytes <see cref="RunVector128"/> needs: one gathered window (Kp int8), or none.</summary>
-    public int ScratchLength => ReadsPixelsInPlace ? 0 : Weights.RowLength;
+    /// <summary>
+    /// Scratch bytes <see cref="RunVector128"/> and <see cref="RunAvx2"/> need: one gathered window (Kp int8) and 16 bytes
+    /// of slack for its whole-vector copies, or none.
+    /// </summary>
+    public int ScratchLength => ReadsPixelsInPlace ? 0 : Weights.RowLength + GatherSlack;
 
     internal PackedWeights Weights { get; }
     internal int[] Bias { get; }
@@ -52,11 +56,15 @@ public sealed partial class Int8Conv2d
         return new Int8Conv2d(shape, w, PackedWeights.CopyBias(bias, shape.OutChannels), w.FoldBias(bias, inputZeroPoint), inputZeroPoint, output);
     }
 
-    /// <summary>Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated).</summary>
+    /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {
-        if (path == KernelPath.Vector128) RunVector128(op, input, output, scratch);
-        else RunScalar(op, input, output, scratch);
+        switch (path)
+        {
+            case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
+            case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;
+            default: RunScalar(op, input, output, scratch); break;
+        }
     }
 
     /// <summary>

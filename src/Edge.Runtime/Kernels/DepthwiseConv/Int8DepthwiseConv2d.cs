@@ -50,11 +50,15 @@ public sealed partial class Int8DepthwiseConv2d
         return new Int8DepthwiseConv2d(shape, packed, PackedWeights.CopyBias(bias, c), inputZeroPoint, output);
     }
 
-    /// <summary>Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated).</summary>
+    /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {
-        if (path == KernelPath.Vector128) RunVector128(op, input, output, scratch);
-        else RunScalar(op, input, output, scratch);
+        switch (path)
+        {
+            case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
+            case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;
+            default: RunScalar(op, input, output, scratch); break;
+        }
     }
 
     /// <summary>The scalar reference, the contract written out. <paramref name="scratch"/> is unused.</summary>

@@ -11,13 +11,16 @@ namespace Edge.Runtime.Kernels.Elementwise;
 /// </code>
 /// Overflow: |x − zp| ≤ 255, so (x − zp)·2^20 &lt; 2^28; with r_a, r_b ≤ 1/2, |a' + b'| &lt; 2^28.
 /// </summary>
-public sealed class Int8Add
+public sealed partial class Int8Add
 {
     /// <summary>The left shift L that gives the inputs 20 fractional bits before they are rescaled.</summary>
     public const int LeftShift = 20;
 
     private Int8Add(int zpA, QuantizedMultiplier mA, int zpB, QuantizedMultiplier mB, QuantizedMultiplier mOut, int zpOut, ClampRange clamp)
-        => (ZeroPointA, MultiplierA, ZeroPointB, MultiplierB, OutputMultiplier, OutputZeroPoint, Clamp) = (zpA, mA, zpB, mB, mOut, zpOut, clamp);
+    {
+        (ZeroPointA, MultiplierA, ZeroPointB, MultiplierB, OutputMultiplier, OutputZeroPoint, Clamp) = (zpA, mA, zpB, mB, mOut, zpOut, clamp);
+        (_vectorA, _vectorB) = (new ShiftedRequantizer(mA), new ShiftedRequantizer(mB));
+    }
 
     public int ZeroPointA { get; }
     public QuantizedMultiplier MultiplierA { get; }
@@ -53,8 +56,18 @@ public sealed class Int8Add
             QuantizedMultiplier.FromReal(max2 / (Math.ScaleB(1.0, LeftShift) * output.Scale)), output.ZeroPoint, clamp);
     }
 
-    /// <summary>The scalar reference (the only path): <paramref name="a"/>, <paramref name="b"/> and <paramref name="output"/> have one length.</summary>
-    public static void Run(Int8Add op, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output)
+    /// <summary>
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated); the wider paths,
+    /// which this kernel has no version of, run its Vector128 path.
+    /// </summary>
+    public static void Run(Int8Add op, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output, KernelPath path)
+    {
+        if (path >= KernelPath.Vector128) RunVector128(op, a, b, output);
+        else RunScalar(op, a, b, output);
+    }
+
+    /// <summary>The scalar reference: <paramref name="a"/>, <paramref name="b"/> and <paramref name="output"/> have one length.</summary>
+    public static void RunScalar(Int8Add op, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output)
     {
         Guard.SameLength(a.Length, b.Length, "add inputs");
         Guard.SameLength(a.Length, output.Length, "add input and output");

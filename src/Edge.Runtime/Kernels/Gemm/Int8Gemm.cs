@@ -24,7 +24,10 @@ public sealed partial class Int8Gemm
     public int InputZeroPoint { get; }
     public OutputStage Output { get; }
 
-    /// <summary>Scratch bytes <see cref="RunVector128"/> needs: a zero-padded copy of one row of X when K is not a multiple of 16.</summary>
+    /// <summary>
+    /// Scratch bytes <see cref="RunVector128"/> and <see cref="RunAvx2"/> need: a zero-padded copy of one row of X when K
+    /// is not a multiple of 16.
+    /// </summary>
     public int ScratchLength => InFeatures == Weights.RowLength ? 0 : Weights.RowLength;
 
     public int InputLength => Batch * InFeatures;
@@ -49,11 +52,15 @@ public sealed partial class Int8Gemm
         return new Int8Gemm(batch, w, PackedWeights.CopyBias(bias, outFeatures), w.FoldBias(bias, inputZeroPoint), inputZeroPoint, output);
     }
 
-    /// <summary>Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated).</summary>
+    /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8Gemm op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {
-        if (path == KernelPath.Vector128) RunVector128(op, input, output, scratch);
-        else RunScalar(op, input, output, scratch);
+        switch (path)
+        {
+            case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
+            case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;
+            default: RunScalar(op, input, output, scratch); break;
+        }
     }
 
     /// <summary>The scalar reference, the contract written out. <paramref name="scratch"/> is unused.</summary>

@@ -12,7 +12,7 @@ namespace Edge.Runtime.Kernels.Pool;
 /// (no real tap, possible only with dilation) yields the zero point (real 0; the float path gives NaN).
 /// </para>
 /// </summary>
-public sealed class Int8AveragePool
+public sealed partial class Int8AveragePool
 {
     private Int8AveragePool(Pool2dShape shape, bool countIncludePad, int zeroPoint)
         => (Shape, CountIncludePad, ZeroPoint) = (shape, countIncludePad, zeroPoint);
@@ -30,8 +30,18 @@ public sealed class Int8AveragePool
         return new Int8AveragePool(shape, countIncludePad, zeroPoint);
     }
 
-    /// <summary>The scalar reference (the only path).</summary>
-    public static void Run(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    /// <summary>
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated); the wider paths,
+    /// which this kernel has no version of, run its Vector128 path.
+    /// </summary>
+    public static void Run(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
+    {
+        if (path >= KernelPath.Vector128) RunVector128(op, input, output);
+        else RunScalar(op, input, output);
+    }
+
+    /// <summary>The scalar reference.</summary>
+    public static void RunScalar(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
     {
         var s = op.Shape;
         var win = s.Window;

@@ -7,7 +7,7 @@ namespace Edge.Runtime.Kernels.Pool;
 /// <c>q = clamp(div_round(Σ (x − zp), H·W) + zp, −128, 127)</c>; the output has the input's parameters.
 /// The sum is at most 255·H·W in magnitude: int32 holds it for any plane below 8 million pixels.
 /// </summary>
-public sealed class Int8GlobalAveragePool
+public sealed partial class Int8GlobalAveragePool
 {
     private Int8GlobalAveragePool(int batch, int height, int width, int channels, int zeroPoint)
         => (Batch, Height, Width, Channels, ZeroPoint) = (batch, height, width, channels, zeroPoint);
@@ -35,8 +35,18 @@ public sealed class Int8GlobalAveragePool
         return new Int8GlobalAveragePool(batch, height, width, channels, zeroPoint);
     }
 
-    /// <summary>The scalar reference (the only path).</summary>
-    public static void Run(Int8GlobalAveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    /// <summary>
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated); the wider paths,
+    /// which this kernel has no version of, run its Vector128 path.
+    /// </summary>
+    public static void Run(Int8GlobalAveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
+    {
+        if (path >= KernelPath.Vector128) RunVector128(op, input, output);
+        else RunScalar(op, input, output);
+    }
+
+    /// <summary>The scalar reference.</summary>
+    public static void RunScalar(Int8GlobalAveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
     {
         Guard.Length(input.Length, op.InputLength, "input");
         Guard.Length(output.Length, op.OutputLength, "output");

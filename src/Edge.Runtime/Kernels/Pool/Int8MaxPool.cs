@@ -5,7 +5,7 @@ namespace Edge.Runtime.Kernels.Pool;
 /// the output has the input's parameters. Only taps on real input compete (padding never wins); a window with no
 /// real tap — possible only with dilation — yields −128, the quantization of the float path's −∞.
 /// </summary>
-public sealed class Int8MaxPool
+public sealed partial class Int8MaxPool
 {
     private Int8MaxPool(Pool2dShape shape) => Shape = shape;
 
@@ -13,8 +13,18 @@ public sealed class Int8MaxPool
 
     public static Int8MaxPool Prepare(Pool2dShape shape) => new(shape);
 
-    /// <summary>The scalar reference (the only path).</summary>
-    public static void Run(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    /// <summary>
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated); the wider paths,
+    /// which this kernel has no version of, run its Vector128 path.
+    /// </summary>
+    public static void Run(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
+    {
+        if (path >= KernelPath.Vector128) RunVector128(op, input, output);
+        else RunScalar(op, input, output);
+    }
+
+    /// <summary>The scalar reference.</summary>
+    public static void RunScalar(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
         => MaxPoolLoop.Run(op.Shape, input, output, sbyte.MinValue);
 
     public override string ToString() => $"Int8MaxPool {Shape}";

@@ -84,7 +84,7 @@ internal sealed class Int8ConvOp(OpReader r, Int8Conv2d kernel, KernelPath path)
     public Int8Conv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8Conv2d);
     public override KernelPath Path => path;
-    public override int ScratchBytes => path == KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
+    public override int ScratchBytes => path >= KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
 
     public override void Run(in ArenaView arena)
         => Int8Conv2d.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path);

@@ -1,4 +1,5 @@
 using Edge.Runtime.Format;
+using Edge.Runtime.Kernels;
 using Edge.Runtime.Kernels.Elementwise;
 using Edge.Runtime.Kernels.Float;
 
@@ -11,7 +12,7 @@ namespace Edge.Runtime.Session.Operators;
 /// </summary>
 internal static class ElementwiseOps
 {
-    public static SessionOp Add(OpReader r)
+    public static SessionOp Add(OpReader r, KernelPath path)
     {
         r.Arity(2, 1);
         r.SameShape(r.Input(0), r.Input(1));
@@ -30,7 +31,7 @@ internal static class ElementwiseOps
         var (ma, mb, mo) = (r.Multiplier(i[0], i[1], "input a"), r.Multiplier(i[2], i[3], "input b"), r.Multiplier(i[4], i[5], "output"));
         var clamp = r.Clamp(i[6], i[7]);
         var (a, b, y) = (r.Input(0), r.Input(1), r.Output);
-        return new Int8AddOp(r, r.Prepare(() => Int8Add.Prepare(a.ZeroPoint, ma, b.ZeroPoint, mb, mo, y.ZeroPoint, clamp)));
+        return new Int8AddOp(r, r.Prepare(() => Int8Add.Prepare(a.ZeroPoint, ma, b.ZeroPoint, mb, mo, y.ZeroPoint, clamp)), path);
     }
 
     public static SessionOp Lookup(OpReader r)
@@ -71,11 +72,12 @@ internal static class ElementwiseOps
     }
 }
 
-internal sealed class Int8AddOp(OpReader r, Int8Add kernel) : SessionOp(r)
+internal sealed class Int8AddOp(OpReader r, Int8Add kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8Add);
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
     public override bool CanRunInPlace => true;
-    public override void Run(in ArenaView arena) => Int8Add.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Inputs[1]), arena.Int8(Outputs[0]));
+    public override void Run(in ArenaView arena) => Int8Add.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Inputs[1]), arena.Int8(Outputs[0]), path);
 }
 
 internal sealed class Int8LookupOp(OpReader r, Int8Lookup kernel) : SessionOp(r)

@@ -64,7 +64,7 @@ internal sealed class Int8GemmOp(OpReader r, Int8Gemm kernel, KernelPath path) :
     public Int8Gemm KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8Gemm);
     public override KernelPath Path => path;
-    public override int ScratchBytes => path == KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
+    public override int ScratchBytes => path >= KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
 
     public override void Run(in ArenaView arena)
         => Int8Gemm.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path);

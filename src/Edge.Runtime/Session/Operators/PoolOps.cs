@@ -12,25 +12,25 @@ namespace Edge.Runtime.Session.Operators;
 /// </summary>
 internal static class PoolOps
 {
-    public static SessionOp MaxPool(OpReader r)
+    public static SessionOp MaxPool(OpReader r, KernelPath path)
     {
         var ints = r.Ints(11, "kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, ceil");
         var shape = Shape(r, r.Window(ints, 0, dilation: true, ceilAt: 10));
         if (r.IsFloat) return new FloatMaxPoolOp(r, FloatMaxPool.Prepare(shape));
-        return new Int8MaxPoolOp(r, Int8MaxPool.Prepare(shape));
+        return new Int8MaxPoolOp(r, Int8MaxPool.Prepare(shape), path);
     }
 
-    public static SessionOp AveragePool(OpReader r)
+    public static SessionOp AveragePool(OpReader r, KernelPath path)
     {
         var ints = r.Ints(10, "kh, kw, sh, sw, pt, pl, pb, pr, ceil, countIncludePad");
         var shape = Shape(r, r.Window(ints, 0, dilation: false, ceilAt: 8));
         bool countIncludePad = r.Flag(ints[9], "countIncludePad") == 1;
         if (r.IsFloat) return new FloatAveragePoolOp(r, FloatAveragePool.Prepare(shape, countIncludePad));
         int zp = r.Input().ZeroPoint;
-        return new Int8AveragePoolOp(r, r.Prepare(() => Int8AveragePool.Prepare(shape, countIncludePad, zp)));
+        return new Int8AveragePoolOp(r, r.Prepare(() => Int8AveragePool.Prepare(shape, countIncludePad, zp)), path);
     }
 
-    public static SessionOp GlobalAveragePool(OpReader r)
+    public static SessionOp GlobalAveragePool(OpReader r, KernelPath path)
     {
         r.Arity(1, 1);
         r.Ints(0, "none");
@@ -45,7 +45,7 @@ internal static class PoolOps
         r.AllOfType(EdgeDataType.Int8);
         r.SameParams(r.Input(), r.Output);
         int zp = r.Input().ZeroPoint;
-        return new Int8GlobalAveragePoolOp(r, r.Prepare(() => Int8GlobalAveragePool.Prepare(n, h, w, c, zp)));
+        return new Int8GlobalAveragePoolOp(r, r.Prepare(() => Int8GlobalAveragePool.Prepare(n, h, w, c, zp)), path);
     }
 
     /// <summary>Arity, types, parameters and the output shape of a windowed pool.</summary>
@@ -66,22 +66,25 @@ internal static class PoolOps
     }
 }
 
-internal sealed class Int8MaxPoolOp(OpReader r, Int8MaxPool kernel) : SessionOp(r)
+internal sealed class Int8MaxPoolOp(OpReader r, Int8MaxPool kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8MaxPool);
-    public override void Run(in ArenaView arena) => Int8MaxPool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]));
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+    public override void Run(in ArenaView arena) => Int8MaxPool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path);
 }
 
-internal sealed class Int8AveragePoolOp(OpReader r, Int8AveragePool kernel) : SessionOp(r)
+internal sealed class Int8AveragePoolOp(OpReader r, Int8AveragePool kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8AveragePool);
-    public override void Run(in ArenaView arena) => Int8AveragePool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]));
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+    public override void Run(in ArenaView arena) => Int8AveragePool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path);
 }
 
-internal sealed class Int8GlobalAveragePoolOp(OpReader r, Int8GlobalAveragePool kernel) : SessionOp(r)
+internal sealed class Int8GlobalAveragePoolOp(OpReader r, Int8GlobalAveragePool kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8GlobalAveragePool);
-    public override void Run(in ArenaView arena) => Int8GlobalAveragePool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]));
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+    public override void Run(in ArenaView arena) => Int8GlobalAveragePool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path);
 }
 
 internal sealed class FloatMaxPoolOp(OpReader r, FloatMaxPool kernel) : SessionOp(r)

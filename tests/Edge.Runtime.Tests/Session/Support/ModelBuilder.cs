@@ -183,7 +183,7 @@ internal sealed class ModelBuilder
         else
         {
             var k = Int8MaxPool.Prepare(shape);
-            Step<sbyte, sbyte>(x, y, (i, o) => Int8MaxPool.Run(k, i, o));
+            Step<sbyte, sbyte>(x, y, (i, o) => Int8MaxPool.RunScalar(k, i, o));
         }
         return y;
     }
@@ -202,7 +202,7 @@ internal sealed class ModelBuilder
         else
         {
             var k = Int8AveragePool.Prepare(shape, countIncludePad, Tensor(x).ZeroPoint);
-            Step<sbyte, sbyte>(x, y, (i, o) => Int8AveragePool.Run(k, i, o));
+            Step<sbyte, sbyte>(x, y, (i, o) => Int8AveragePool.RunScalar(k, i, o));
         }
         return y;
     }
@@ -220,7 +220,7 @@ internal sealed class ModelBuilder
         else
         {
             var k = Int8GlobalAveragePool.Prepare(n, h, w, c, Tensor(x).ZeroPoint);
-            Step<sbyte, sbyte>(x, y, (i, o) => Int8GlobalAveragePool.Run(k, i, o));
+            Step<sbyte, sbyte>(x, y, (i, o) => Int8GlobalAveragePool.RunScalar(k, i, o));
         }
         return y;
     }
@@ -252,7 +252,7 @@ internal sealed class ModelBuilder
         _steps.Add(s =>
         {
             var o = new byte[Tensor(y).ByteCount];
-            Int8Add.Run(k, MemoryMarshal.Cast<byte, sbyte>(s[a]), MemoryMarshal.Cast<byte, sbyte>(s[b]), MemoryMarshal.Cast<byte, sbyte>(o.AsSpan()));
+            Int8Add.RunScalar(k, MemoryMarshal.Cast<byte, sbyte>(s[a]), MemoryMarshal.Cast<byte, sbyte>(s[b]), MemoryMarshal.Cast<byte, sbyte>(o.AsSpan()));
             s[y] = o;
         });
         return y;

@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Edge.Runtime.Kernels.Pool;
+
+/// <summary>
+/// The Vector128 max pool. Per output pixel the window is clipped to the real input once (not at all for the columns
+/// whose window lies inside the input), then the channels are reduced over its taps a block at a time:
+/// <list type="bullet">
+/// <item>16 channels per block; when C is not a multiple of 16, a last block ends at C and overlaps the one before it
+/// (max is idempotent, so a channel computed twice gets the same value);</item>
+/// <item>8 ≤ C &lt; 16: two 8-channel blocks, at 0 and at C − 8;</item>
+/// <item>C &lt; 8: one 8-lane block that reads and writes past the pixel's channels, into the next pixel's, which are
+/// rewritten when that pixel's turn comes (pixels go in increasing order). Where those 8 bytes would leave the input
+/// or the output tensor — the last pixels — the channels go one at a time.</item>
+/// </list>
+/// A max of int8 values is exact whatever the order, so the result is bit-exact with <see cref="RunScalar"/> by construction.
+/// </summary>
+public sealed partial class Int8MaxPool
+{
+    /// <summary>The Vector128 path, bit-exact with <see cref="RunScalar"/>; the scalar reference when Vector128 is not accelerated.</summary>
+    public static void RunVector128(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    {
+        if (!Vector128.IsHardwareAccelerated)
+        {
+            RunScalar(op, input, output);
+            return;
+        }
+        var s = op.Shape;
+        var win = s.Window;
+        Guard.Length(input.Length, s.InputLength, "input");
+        Guard.Length(output.Length, s.OutputLength, "output");
+        int channels = s.Channels;
+        var taps = new PoolTaps(s);
+        ref sbyte x = ref MemoryMarshal.GetReference(input);
+        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        nint inputEnd = s.InputLength, outputEnd = s.OutputLength;
+        for (int n = 0; n < s.Batch; n++)
+            for (int oh = 0; oh < s.OutH; oh++)
+            {
+                var row = taps.RowAt(n, oh);
+                for (int ow = 0; ow < s.OutW; ow++)
+                {
+                    var t = taps.At(row, ow);
+                    nint yo = (nint)((n * s.OutH + oh) * s.OutW + ow) * channels;
+                    if (t.Count == 0)
+                    {
+                        output.Slice((int)yo, channels).Fill(sbyte.MinValue);
+                        continue;
+                    }
+                    int c = 0;
+                    for (; c + 16 <= channels; c += 16) Max16(ref x, t, c).StoreUnsafe(ref y, (nuint)(yo + c));
+                    if (c == channels) continue;
+                    if (channels >= 16) Max16(ref x, t, channels - 16).StoreUnsafe(ref y, (nuint)(yo + channels - 16));
+                    else if (channels >= 8)
+                    {
+                        PoolTaps.Store8(ref y, yo, Max8(ref x, t, 0));
+                        PoolTaps.Store8(ref y, yo + channels - 8, Max8(ref x, t, channels - 8));
+                    }
+                    else if (yo + 8 <= outputEnd && t.Last + 8 <= inputEnd) PoolTaps.Store8(ref y, yo, Max8(ref x, t, 0));
+                    else
+                        for (c = 0; c < channels; c++) Unsafe.Add(ref y, yo + c) = Max1(ref x, t, c);
+                }
+            }
+    }
+
+    /// <summary>The max over the taps of 16 channels from <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Max16(ref sbyte x, in PoolTaps.Pixel t, int c)
+    {
+        var m = Vector128.Create(sbyte.MinValue);
+        nint row = t.First + c;
+        for (int i = 0; i < t.Rows; i++, row += t.RowStep)
+        {
+            nint p = row;
+            for (int j = 0; j < t.Cols; j++, p += t.ColStep) m = Vector128.Max(m, Vector128.LoadUnsafe(ref x, (nuint)p));
+        }
+        return m;
+    }
+
+    /// <summary>The max over the taps of 8 channels from <paramref name="c"/>, in the low 8 lanes (each load reads exactly 8 bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Max8(ref sbyte x, in PoolTaps.Pixel t, int c)
+    {
+        var m = Vector128.Create(sbyte.MinValue);
+        nint row = t.First + c;
+        for (int i = 0; i < t.Rows; i++, row += t.RowStep)
+        {
+            nint p = row;
+            for (int j = 0; j < t.Cols; j++, p += t.ColStep) m = Vector128.Max(m, PoolTaps.Load8(ref x, p));
+        }
+        return m;
+    }
+
+    private static sbyte Max1(ref sbyte x, in PoolTaps.Pixel t, int c)
+    {
+        int m = sbyte.MinValue;
+        nint row = t.First + c;
+        for (int i = 0; i < t.Rows; i++, row += t.RowStep)
+        {
+            nint p = row;
+            for (int j = 0; j < t.Cols; j++, p += t.ColStep) m = Math.Max(m, Unsafe.Add(ref x, p));
+        }
+        return (sbyte)m;
+    }
+}
