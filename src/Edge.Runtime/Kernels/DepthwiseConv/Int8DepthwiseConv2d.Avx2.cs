@@ -26,37 +26,30 @@ public sealed partial class Int8DepthwiseConv2d
             RunVector128(op, input, output, scratch);
             return;
         }
-        var s = op.Shape;
-        var win = s.Window;
-        Guard.Length(input.Length, s.InputLength, "input");
-        Guard.Length(output.Length, s.OutputLength, "output");
-        int channels = op.Channels;
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
+        ForEachPixel<Avx2Channels>(op, input, output);
+    }
+
+    /// <summary>
+    /// Blocks of 16 channels, the last one ending at C (overlapping the one before it when C is not a multiple of 16);
+    /// below 16 channels, the Vector128 way.
+    /// </summary>
+    private readonly struct Avx2Channels : IPixelChannels
+    {
+        public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, in Taps taps, Span<sbyte> y)
+        {
+            int channels = y.Length;
+            if (channels < 16)
             {
-                int ih0 = oh * win.StrideH - win.PadTop;
-                var (i0, i1) = WindowTaps.Inside(win.KernelH, win.DilationH, ih0, s.InH);
-                for (int ow = 0; ow < s.OutW; ow++)
-                {
-                    int iw0 = ow * win.StrideW - win.PadLeft;
-                    var (j0, j1) = WindowTaps.Inside(win.KernelW, win.DilationW, iw0, s.InW);
-                    var taps = new Taps(n * s.InH + ih0, iw0, i0, i1, j0, j1);
-                    var y = output.Slice(((n * s.OutH + oh) * s.OutW + ow) * channels, channels);
-                    if (channels < 16)
-                    {
-                        int c = 0;
-                        for (; c + 8 <= channels; c += 8) Channels8(op, input, taps, c, y);
-                        for (; c < channels; c++) Channel1(op, input, taps, c, y);
-                        continue;
-                    }
-                    for (int c = 0; ; c += 16)
-                    {
-                        int block = Math.Min(c, channels - 16);
-                        Channels16Avx2(op, input, taps, block, y);
-                        if (block + 16 == channels) break;
-                    }
-                }
+                Vector128Channels.Run(op, input, taps, y);
+                return;
             }
+            for (int c = 0; ; c += 16)
+            {
+                int block = Math.Min(c, channels - 16);
+                Channels16Avx2(op, input, taps, block, y);
+                if (block + 16 == channels) break;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

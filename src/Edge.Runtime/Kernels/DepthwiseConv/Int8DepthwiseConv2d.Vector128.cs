@@ -23,6 +23,34 @@ public sealed partial class Int8DepthwiseConv2d
             RunScalar(op, input, output, scratch);
             return;
         }
+        ForEachPixel<Vector128Channels>(op, input, output);
+    }
+
+    /// <summary>What the SIMD paths compute for one output pixel, from its window clipped to the input.</summary>
+    private interface IPixelChannels
+    {
+        static abstract void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, in Taps taps, Span<sbyte> y);
+    }
+
+    /// <summary>Channels 16 at a time, then 8, then one by one.</summary>
+    private readonly struct Vector128Channels : IPixelChannels
+    {
+        public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, in Taps taps, Span<sbyte> y)
+        {
+            int channels = y.Length, c = 0;
+            for (; c + 16 <= channels; c += 16) Channels16(op, input, taps, c, y);
+            for (; c + 8 <= channels; c += 8) Channels8(op, input, taps, c, y);
+            for (; c < channels; c++) Channel1(op, input, taps, c, y);
+        }
+    }
+
+    /// <summary>
+    /// The pixel walk of the SIMD paths: every output pixel in order, its window clipped once, its
+    /// <typeparamref name="TChannels"/> computing all channels of the pixel.
+    /// </summary>
+    private static void ForEachPixel<TChannels>(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+        where TChannels : struct, IPixelChannels
+    {
         var s = op.Shape;
         var win = s.Window;
         Guard.Length(input.Length, s.InputLength, "input");
@@ -38,11 +66,7 @@ public sealed partial class Int8DepthwiseConv2d
                     int iw0 = ow * win.StrideW - win.PadLeft;
                     var (j0, j1) = WindowTaps.Inside(win.KernelW, win.DilationW, iw0, s.InW);
                     var taps = new Taps(n * s.InH + ih0, iw0, i0, i1, j0, j1);
-                    var y = output.Slice(((n * s.OutH + oh) * s.OutW + ow) * channels, channels);
-                    int c = 0;
-                    for (; c + 16 <= channels; c += 16) Channels16(op, input, taps, c, y);
-                    for (; c + 8 <= channels; c += 8) Channels8(op, input, taps, c, y);
-                    for (; c < channels; c++) Channel1(op, input, taps, c, y);
+                    TChannels.Run(op, input, taps, output.Slice(((n * s.OutH + oh) * s.OutW + ow) * channels, channels));
                 }
             }
     }
