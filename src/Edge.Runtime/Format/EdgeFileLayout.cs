@@ -25,13 +25,16 @@ public static class EdgeFileLayout
     public const int SectionEntryLength = 24;
     public const int Alignment = 64;
 
-    /// <summary>SHA-256 of the file without its checksum field.</summary>
+    /// <summary>
+    /// SHA-256 of the file without its checksum field, computed by the managed <see cref="Sha256"/> so that loading a
+    /// model never reaches OpenSSL (absent on some devices and under qemu).
+    /// </summary>
     public static void ComputeChecksum(ReadOnlySpan<byte> file, Span<byte> destination)
     {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        hash.AppendData(file[..ChecksumOffset]);
-        hash.AppendData(file[(ChecksumOffset + ChecksumLength)..]);
-        hash.GetHashAndReset(destination);
+        var hash = Sha256.Create();
+        hash.Append(file[..ChecksumOffset]);
+        hash.Append(file[(ChecksumOffset + ChecksumLength)..]);
+        hash.Finish(destination);
     }
 
     /// <summary>Upper bound on the section count a reader accepts.</summary>
