@@ -47,18 +47,20 @@ public static class ModelFiles
     /// <summary>The <c>--kernels</c> option of the commands that run an int8 model.</summary>
     public static Option<string> KernelsOption() => new("--kernels")
     {
-        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), scalar, vector128 or avx2.",
+        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), or one of scalar, vector128, advsimd, advsimddp, avx2, avxvnni, avx512bw (the widest this CPU has up to that one).",
         DefaultValueFactory = _ => "auto",
     };
 
-    public static KernelSelection ParseKernels(string? value) => value?.ToLowerInvariant() switch
+    public static KernelSelection ParseKernels(string? value)
     {
-        null or "auto" => KernelSelection.Auto,
-        "scalar" => KernelSelection.Scalar,
-        "vector128" => KernelSelection.Vector128,
-        "avx2" => KernelSelection.Avx2,
-        _ => throw new CliUsageException($"--kernels {value}: expected auto, scalar, vector128 or avx2"),
-    };
+        if (value is null) return KernelSelection.Auto;
+        foreach (var s in Enum.GetValues<KernelSelection>())
+            if (string.Equals(s.ToString(), value, StringComparison.OrdinalIgnoreCase)) return s;
+        throw new CliUsageException($"--kernels {value}: expected {KernelNames}");
+    }
+
+    /// <summary>The values <c>--kernels</c> takes, lower case.</summary>
+    public static string KernelNames => string.Join(", ", Enum.GetNames<KernelSelection>().Select(n => n.ToLowerInvariant()));
 }
 
 /// <summary>A mistake in the command line that the parser cannot see (a missing file, options that do not fit together).</summary>

@@ -95,12 +95,7 @@ public static class Evaluator
     /// <summary>Another session on the same model and kernel path (a session runs one call at a time).</summary>
     private static EdgeSession Twin(EdgeSession session) => EdgeSession.FromModel(session.Model, new EdgeSessionOptions
     {
-        Kernels = session.KernelPath switch
-        {
-            Edge.Runtime.Kernels.KernelPath.Scalar => KernelSelection.Scalar,
-            Edge.Runtime.Kernels.KernelPath.Vector128 => KernelSelection.Vector128,
-            _ => KernelSelection.Avx2,
-        },
+        Kernels = (KernelSelection)session.KernelPath,
     }, session.Source);
 
     /// <summary>Runs <paramref name="run"/>(part, first, count) over <paramref name="parts"/> contiguous parts at once; returns the wall time.</summary>

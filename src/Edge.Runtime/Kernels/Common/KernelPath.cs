@@ -1,46 +1,80 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using ArmIsa = System.Runtime.Intrinsics.Arm;
+using X86Isa = System.Runtime.Intrinsics.X86;
 
 namespace Edge.Runtime.Kernels;
 
 /// <summary>
-/// Which implementation of a kernel runs, from the narrowest to the widest. Every path produces the same bits as
-/// <see cref="Scalar"/>, the reference. A path whose instructions the machine lacks falls back to the next narrower one
-/// it has, down to the scalar reference, so any path may be asked for anywhere; a kernel with no version for a path runs
-/// its widest version below it.
+/// Which implementation of a kernel runs. Two families share the portable levels: x86 (<see cref="Avx2"/> and wider) and
+/// ARM64 (<see cref="AdvSimd"/>, <see cref="AdvSimdDp"/>); within a family the order is narrowest to widest. Every path
+/// produces the same bits as <see cref="Scalar"/>, the reference. A path whose instructions the machine lacks falls back
+/// to the next narrower one it has, down to the scalar reference, so any path may be asked for anywhere; a kernel with no
+/// version for a path runs its widest version below it in the same family (<see cref="KernelPaths.AtMost"/>).
 /// </summary>
 public enum KernelPath
 {
     /// <summary>The scalar reference: the contract (docs/int8-arithmetic.md) written out literally.</summary>
-    Scalar,
+    Scalar = 0,
 
     /// <summary>Portable 128-bit SIMD (<see cref="System.Runtime.Intrinsics.Vector128"/>: SSE on x86, NEON on ARM64).</summary>
-    Vector128,
+    Vector128 = 1,
 
-    /// <summary>
-    /// x86 AVX2: 256-bit dot products (<c>vpmaddwd</c>) and output stage for convolution, depthwise convolution and GEMM;
-    /// the Vector128 path for the other kernels.
-    /// </summary>
-    Avx2,
+    /// <summary>ARM64 NEON (<c>AdvSimd</c>): Cortex-A72 (Raspberry Pi 4) and later.</summary>
+    AdvSimd = 2,
+
+    /// <summary>ARM64 NEON with the dot-product extension (<c>Dp</c>, <c>sdot</c>): Cortex-A76 (Raspberry Pi 5) and later.</summary>
+    AdvSimdDp = 3,
+
+    /// <summary>x86 AVX2 (256-bit).</summary>
+    Avx2 = 4,
+
+    /// <summary>x86 AVX-VNNI (<c>vpdpbusd</c> on 256 bits), where .NET reports <c>AvxVnni</c>.</summary>
+    AvxVnni = 5,
+
+    /// <summary>x86 AVX-512 BW (512-bit byte and word instructions).</summary>
+    Avx512BW = 6,
 }
 
 /// <summary>The kernel paths this process can run.</summary>
 public static class KernelPaths
 {
-    /// <summary>
-    /// The fastest path available: <see cref="KernelPath.Avx2"/> where AVX2 is supported, else <see cref="KernelPath.Vector128"/>
-    /// when 128-bit SIMD is hardware accelerated, else the scalar reference.
-    /// </summary>
-    public static KernelPath Best => Supported(KernelPath.Avx2);
+    /// <summary>The fastest path available on this machine.</summary>
+    public static KernelPath Best => Supported(KernelPath.Avx512BW);
 
-    /// <summary>The widest path up to <paramref name="path"/> that this process accelerates.</summary>
+    /// <summary>True for the ARM64-only paths.</summary>
+    public static bool IsArm64(this KernelPath path) => path is KernelPath.AdvSimd or KernelPath.AdvSimdDp;
+
+    /// <summary>True for the x86-only paths.</summary>
+    public static bool IsX86(this KernelPath path) => path >= KernelPath.Avx2;
+
+    /// <summary>
+    /// The widest path up to <paramref name="path"/> that this process accelerates. An x86 path asked for on ARM64 (or an
+    /// ARM64 path on x86) means "the widest this machine has up to that width": the other family's best.
+    /// </summary>
     public static KernelPath Supported(KernelPath path)
     {
-        if (path >= KernelPath.Avx2 && Avx2.IsSupported) return KernelPath.Avx2;
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated) return KernelPath.Vector128;
-        return KernelPath.Scalar;
+        if (path == KernelPath.Scalar) return KernelPath.Scalar;
+        if (path >= KernelPath.AdvSimd)
+        {
+            if (path >= KernelPath.Avx512BW && X86Isa.Avx512BW.IsSupported) return KernelPath.Avx512BW;
+            if (path >= KernelPath.AvxVnni && X86Isa.AvxVnni.IsSupported) return KernelPath.AvxVnni;
+            if (path >= KernelPath.Avx2 && X86Isa.Avx2.IsSupported) return KernelPath.Avx2;
+            if (path >= KernelPath.AdvSimdDp && ArmIsa.Dp.IsSupported && ArmIsa.AdvSimd.Arm64.IsSupported) return KernelPath.AdvSimdDp;
+            if (ArmIsa.AdvSimd.Arm64.IsSupported) return KernelPath.AdvSimd;
+        }
+        return Vector128.IsHardwareAccelerated ? KernelPath.Vector128 : KernelPath.Scalar;
     }
 
-    /// <summary>The path a kernel whose widest version is <paramref name="widest"/> runs when asked for <paramref name="path"/>.</summary>
-    public static KernelPath AtMost(KernelPath path, KernelPath widest) => path > widest ? widest : path;
+    /// <summary>
+    /// The path a kernel whose widest version is <paramref name="widest"/> runs when asked for <paramref name="path"/>:
+    /// <paramref name="path"/> itself when it is at most <paramref name="widest"/> in the same family, otherwise
+    /// <paramref name="widest"/> when both are of one family, otherwise the portable level below both.
+    /// </summary>
+    public static KernelPath AtMost(KernelPath path, KernelPath widest)
+    {
+        if (path <= widest && !(path.IsArm64() && widest.IsX86())) return path;
+        bool sameFamily = (path.IsArm64() && widest.IsArm64()) || (path.IsX86() && widest.IsX86());
+        if (sameFamily || widest <= KernelPath.Vector128) return path < widest ? path : widest;
+        return KernelPath.Vector128;
+    }
 }

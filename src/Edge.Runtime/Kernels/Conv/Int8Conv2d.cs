@@ -59,7 +59,7 @@ public sealed partial class Int8Conv2d
     /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {
-        switch (path)
+        switch (KernelPaths.AtMost(path, KernelPath.Avx2))
         {
             case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
             case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;

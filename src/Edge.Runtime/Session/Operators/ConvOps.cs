@@ -83,7 +83,7 @@ internal sealed class Int8ConvOp(OpReader r, Int8Conv2d kernel, KernelPath path)
 {
     public Int8Conv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8Conv2d);
-    public override KernelPath Path => path;
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
     public override int ScratchBytes => path >= KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
 
     public override void Run(in ArenaView arena)
@@ -94,7 +94,7 @@ internal sealed class Int8DepthwiseConvOp(OpReader r, Int8DepthwiseConv2d kernel
 {
     public Int8DepthwiseConv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8DepthwiseConv2d);
-    public override KernelPath Path => path;
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
     public override int ScratchBytes => KernelOp.ScratchLength;
 
     public override void Run(in ArenaView arena)

@@ -63,7 +63,7 @@ internal sealed class Int8GemmOp(OpReader r, Int8Gemm kernel, KernelPath path) :
 {
     public Int8Gemm KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8Gemm);
-    public override KernelPath Path => path;
+    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
     public override int ScratchBytes => path >= KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
 
     public override void Run(in ArenaView arena)
