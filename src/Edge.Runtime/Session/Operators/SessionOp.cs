@@ -49,5 +49,25 @@ internal abstract class SessionOp
 
     public abstract void Run(in ArenaView arena);
 
+    /// <summary>
+    /// For threads: how many independent work items <see cref="Run"/> splits into (output rows, or tiles of output pixels
+    /// and channels); 1 means the operator runs whole, on one thread. Work items write disjoint output bytes and read only
+    /// inputs, so any split of [0, WorkItems) into ranges, run on any threads in any order, gives the same bytes as
+    /// <see cref="Run"/>.
+    /// </summary>
+    public virtual int WorkItems => 1;
+
+    /// <summary>
+    /// Runs work items [<paramref name="begin"/>, <paramref name="end"/>). <paramref name="arena"/>'s scratch is this
+    /// worker's own (<see cref="ScratchBytes"/> long), never shared with another worker. Operators that do not split
+    /// (<see cref="WorkItems"/> = 1) run whole.
+    /// </summary>
+    public virtual void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (begin != 0 || end != WorkItems)
+            throw new ArgumentOutOfRangeException(nameof(begin), $"{this} runs whole: work items [0, {WorkItems}), not [{begin}, {end})");
+        Run(arena);
+    }
+
     public override string ToString() => $"operator {Index} '{Name}' ({Type}) → {Kernel}/{Path}";
 }
