@@ -115,8 +115,8 @@ public static class SelfTestCommand
         int lines = report.Families.Count, failedLines = report.Families.Count(f => !f.Passed);
         string scope = shippedChecked ? "" : " (shipped models not checked)";
         io.Out.WriteLine(report.Passed
-            ? $"PASS: {lines} family lines, {report.Cases:N0} cases bit-exact with the reference in {F(report.Seconds)} s{scope}"
-            : $"FAIL: {failedLines} of {lines} family lines, {report.Failed:N0} of {report.Cases:N0} cases failed in {F(report.Seconds)} s{scope}");
+            ? $"PASS: {lines} family {(lines == 1 ? "line" : "lines")}, {report.Cases:N0} cases bit-exact with the reference in {F(report.Seconds)} s{scope}"
+            : $"FAIL: {failedLines} of {lines} family {(lines == 1 ? "line" : "lines")}, {report.Failed:N0} of {report.Cases:N0} cases failed in {F(report.Seconds)} s{scope}");
     }
 
     public sealed record FailureJson(string Parameters, string Difference);
