@@ -5,11 +5,11 @@ using Edge.Runtime.Kernels;
 namespace Edge.Conformance;
 
 /// <summary>
-/// The registry of kernel case families: every public static class in the <c>Edge.Conformance.Families</c> namespace
-/// whose name ends in <c>Conformance</c> and that has
+/// The registry of kernel case families: every class in the <c>Edge.Conformance.Families</c> namespace whose name ends
+/// in <c>Conformance</c>, each a public static class with
 /// <c>public static IEnumerable&lt;ConformanceCase&gt; Cases(KernelPath path, bool quick)</c>. Adding a family is adding
-/// such a file: nothing to register. A class there that is named like a family but lacks the method is an error at first
-/// use (a family that silently ran nothing would pass for a conforming one).
+/// such a file: nothing to register. A class there that is named like a family but is not of that form is an error at
+/// first use (a family that silently ran nothing would pass for a conforming one).
 /// </summary>
 public static class ConformanceFamilies
 {
@@ -35,9 +35,9 @@ public static class ConformanceFamilies
         var families = new List<ConformanceFamily>();
         foreach (var type in typeof(ConformanceFamilies).Assembly.GetTypes())
         {
-            if (type.Namespace != Namespace || !type.IsPublic || !type.Name.EndsWith("Conformance", StringComparison.Ordinal)) continue;
+            if (type.Namespace != Namespace || type.IsNested || !type.Name.EndsWith("Conformance", StringComparison.Ordinal)) continue;
             var method = type.GetMethod("Cases", BindingFlags.Public | BindingFlags.Static, [typeof(KernelPath), typeof(bool)]);
-            if (!(type.IsAbstract && type.IsSealed) || method is null || method.ReturnType != typeof(IEnumerable<ConformanceCase>))
+            if (!type.IsPublic || !(type.IsAbstract && type.IsSealed) || method is null || method.ReturnType != typeof(IEnumerable<ConformanceCase>))
                 throw new InvalidOperationException(
                     $"{type.FullName}: a conformance family must be a static class with public static IEnumerable<ConformanceCase> Cases(KernelPath path, bool quick)");
             var cases = method.CreateDelegate<Func<KernelPath, bool, IEnumerable<ConformanceCase>>>();

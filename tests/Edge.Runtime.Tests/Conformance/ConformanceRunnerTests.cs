@@ -54,11 +54,10 @@ public class ConformanceRunnerTests
     }
 
     [Fact]
-    public void A_misnamed_family_class_is_an_error_not_a_silent_skip()
+    public void The_registry_lists_its_families_by_name_with_the_suffix_dropped()
     {
-        // The registry's rule, applied to the assembly as shipped: every family it found has the right signature and a name.
         Assert.NotEmpty(ConformanceFamilies.Kernels);
-        Assert.All(ConformanceFamilies.Kernels, f => Assert.False(string.IsNullOrEmpty(f.Name)));
+        Assert.All(ConformanceFamilies.Kernels, f => Assert.False(string.IsNullOrEmpty(f.Name) || f.Name.EndsWith("Conformance", StringComparison.Ordinal)));
         Assert.Equal(ConformanceFamilies.Kernels.Select(f => f.Name).Order(StringComparer.Ordinal), ConformanceFamilies.Kernels.Select(f => f.Name));
     }
 
