@@ -9,7 +9,7 @@ namespace Edge.Runtime.Format;
 /// an ARM64 build run under qemu) would abort the process at load. Incremental: <see cref="Append"/> any number of
 /// spans, then <see cref="Finish"/>. Not constant-time; it checks integrity, not secrets.
 /// </summary>
-public struct Sha256
+internal struct Sha256
 {
     public const int HashLength = 32;
 

@@ -4,7 +4,7 @@ namespace Edge.Runtime.Planning;
 /// A buffer to place in the arena: its size in bytes and the first and last execution steps (inclusive) at which it
 /// is alive. A graph input is alive from step 0, a graph output until the last step.
 /// </summary>
-public readonly record struct BufferLifetime(long Size, int FirstStep, int LastStep)
+internal readonly record struct BufferLifetime(long Size, int FirstStep, int LastStep)
 {
     public bool OverlapsInTime(BufferLifetime other) => FirstStep <= other.LastStep && other.FirstStep <= LastStep;
 }
@@ -14,7 +14,7 @@ public readonly record struct BufferLifetime(long Size, int FirstStep, int LastS
 /// <param name="ArenaSize">Bytes the arena needs.</param>
 /// <param name="LowerBound">The largest sum of (aligned) buffer sizes alive at one step: no plan can be smaller.</param>
 /// <param name="NaiveSize">The sum of all (aligned) buffer sizes: one buffer per tensor, nothing shared.</param>
-public sealed record ArenaPlan(long[] Offsets, long ArenaSize, long LowerBound, long NaiveSize);
+internal sealed record ArenaPlan(long[] Offsets, long ArenaSize, long LowerBound, long NaiveSize);
 
 /// <summary>
 /// Plans one arena for all intermediate tensors, the way tflite-micro's greedy planner does.
@@ -31,7 +31,7 @@ public sealed record ArenaPlan(long[] Offsets, long ArenaSize, long LowerBound, 
 ///  step 2    [ pool out ][ conv1 out          ]     pool reuses input's bytes: input is dead after step 1
 /// </code>
 /// </summary>
-public static class ArenaPlanner
+internal static class ArenaPlanner
 {
     public const int DefaultAlignment = 64;
 

@@ -119,13 +119,13 @@ public sealed partial class EdgeSession
     public IReadOnlyList<SessionOperatorInfo> Operators { get; }
 
     /// <summary>Where every buffer lives in the arena; offsets in the order of <see cref="ArenaBuffers"/>.</summary>
-    public ArenaPlan ArenaPlan => _memory.Plan;
+    internal ArenaPlan ArenaPlan => _memory.Plan;
 
     /// <summary>The buffers given to the planner (tensors that share bytes — views, in-place outputs — are one buffer).</summary>
-    public IReadOnlyList<BufferLifetime> ArenaBuffers => _memory.Buffers;
+    internal IReadOnlyList<BufferLifetime> ArenaBuffers => _memory.Buffers;
 
     /// <summary>Model tensor indices held by each of <see cref="ArenaBuffers"/>.</summary>
-    public IReadOnlyList<int[]> ArenaBufferTensors => _memory.BufferTensors;
+    internal IReadOnlyList<int[]> ArenaBufferTensors => _memory.BufferTensors;
 
     /// <summary>Bytes of the one arena that holds every tensor.</summary>
     public long ArenaBytes => _memory.Plan.ArenaSize;

@@ -14,7 +14,7 @@ namespace Edge.Vision.Images;
 /// offset 54  BI_BITFIELDS: u32 red, green, blue masks; palette (8-bit): entries of B, G, R, 0 after the header
 /// </code>
 /// </summary>
-public static class BmpDecoder
+internal static class BmpDecoder
 {
     private const int FileHeader = 14;
 

@@ -11,7 +11,7 @@ namespace Edge.Vision.Images;
 /// unfiltered (all five filter types). Alpha is dropped; a palette of grays decodes to one channel, any other to RGB.
 /// Sixteen-bit samples and Adam7 interlacing are rejected with a clear error.
 /// </summary>
-public static class PngDecoder
+internal static class PngDecoder
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 

@@ -7,7 +7,7 @@ namespace Edge.Vision.Images;
 /// rescaled to 0..255 (<c>round(v·255 / maxval)</c>) when maxval is not 255. Comments (<c>#</c> to the end of the
 /// line) may appear anywhere in the header.
 /// </summary>
-public static class PnmDecoder
+internal static class PnmDecoder
 {
     /// <summary>P1 to P6: the bitmap kinds are recognized too, so that they are refused by name.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> bytes)
