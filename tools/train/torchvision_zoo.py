@@ -43,12 +43,10 @@ MODELS = {
 
 @torch.no_grad()
 def warm_up(model, gen):
-    """BN statistics as a trained net has them (the cumulative average over 4 train-mode batches of random
-    data), random BN affine parameters, then eval mode. Dropout is inactive in eval mode."""
+    """BN running statistics from the cumulative average over 4 train-mode batches of random data (torchvision's
+    initial affine, weight 1 and bias 0, is kept), then eval mode, where Dropout is inactive."""
     bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     for bn in bns:
-        bn.weight.uniform_(0.5, 1.5)
-        bn.bias.normal_(0.0, 0.2)
         bn.reset_running_stats()
         bn.momentum = None
     model.train()
