@@ -3,6 +3,7 @@ using Edge.Core.Graph.Nodes;
 using Edge.Quantization;
 using Edge.Quantization.Quantizer;
 using Edge.Reference;
+using Edge.Runtime.Format;
 using Edge.Runtime.Session;
 
 namespace Edge.Onnx.Tests;
@@ -94,7 +95,56 @@ public class ModernOpsGoldenTests
             double cos = Cosine(expected.AsSpan(b * classes, classes), logits);
             Assert.True(cos >= 0.99, $"{name} (new ops {(keepNewOpsFloat ? "float" : "int8")}) item {b}: cosine {cos:F5} < 0.99");
         }
-        if (keepNewOpsFloat) Assert.Contains(result.Model.Ops, o => o.Type == Edge.Runtime.Format.EdgeOpType.Dequantize && !result.Model.Outputs.Contains(o.Outputs[0]));
+        if (keepNewOpsFloat) Assert.Contains(result.Model.Ops, o => o.Type == EdgeOpType.Dequantize && !result.Model.Outputs.Contains(o.Outputs[0]));
+    }
+
+    [Theory]
+    [InlineData("se-silu", false)]
+    [InlineData("shuffle", false)]
+    [InlineData("shuffle", true)]
+    public void Session_run_allocates_nothing(string name, bool keepNewOpsFloat)
+    {
+        var graph = OnnxImporter.Import(Data($"{name}.onnx"));
+        var keep = keepNewOpsFloat ? graph.Nodes.Where(n => n is ChannelShuffleNode or SliceNode or UpsampleNearestNode or GlobalMaxPoolNode).Select(n => n.Name).ToArray() : [];
+        var model = Converter.Convert(graph, Data($"{name}.input.f32"), new ConverterOptions { Quantizer = new QuantizerOptions { KeepFloat = keep } }).Model;
+        var session = EdgeSession.FromModel(model);
+        var input = ReadF32($"{name}.input.f32").AsSpan(0, session.Inputs[0].NhwcShape.Aggregate(1, (a, d) => a * d)).ToArray();
+        var output = new float[session.Outputs[0].NhwcShape.Aggregate(1, (a, d) => a * d)];
+        session.Run(input, output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 500; i++) session.Run(input, output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(EdgeOpType.Mul, "ints")]
+    [InlineData(EdgeOpType.ChannelShuffle, "groups")]
+    [InlineData(EdgeOpType.Slice, "outside the input")]
+    [InlineData(EdgeOpType.UpsampleNearest, "output")]
+    [InlineData(EdgeOpType.GlobalMaxPool, "parameters")]
+    public void Session_rejects_a_malformed_operator_naming_it(EdgeOpType type, string expected)
+    {
+        var model = Converter.Convert(OnnxImporter.Import(Data("shuffle.onnx")), Data("shuffle.input.f32"), new ConverterOptions()).Model;
+        if (type == EdgeOpType.Mul) model = Converter.Convert(OnnxImporter.Import(Data("se-silu.onnx")), Data("se-silu.input.f32"), new ConverterOptions()).Model;
+        int k = model.Ops.FindIndex(o => o.Type == type);
+        var op = model.Ops[k];
+        int[] ints = type switch
+        {
+            EdgeOpType.Mul => op.Ints[..3],                                    // M, n, qmin without qmax
+            EdgeOpType.ChannelShuffle => [3],                                  // 3 groups of 8 channels
+            EdgeOpType.Slice => [0, 0, 0, 5],                                  // channels [5, 9) of 8
+            EdgeOpType.UpsampleNearest => [3, 2],                              // the output is ×2, not ×3
+            _ => op.Ints,
+        };
+        if (type == EdgeOpType.GlobalMaxPool)
+        {
+            var t = model.Tensors[op.Outputs[0]];
+            model.Tensors[op.Outputs[0]] = new EdgeTensor(t.Name, t.DataType, t.Shape, t.Scale * 2, t.ZeroPoint);
+        }
+        model.Ops[k] = new EdgeOp(op.Type, op.Name, op.Inputs, op.Outputs, ints, op.Floats, op.Blobs);
+        var e = Assert.Throws<EdgeModelFormatException>(() => EdgeSession.FromModel(model));
+        Assert.Contains($"'{op.Name}' ({type})", e.Message);
+        Assert.Contains(expected, e.Message);
     }
 
     internal static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
