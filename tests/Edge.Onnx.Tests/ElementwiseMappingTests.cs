@@ -19,13 +19,20 @@ public class ElementwiseMappingTests
     }
 
     [Fact]
-    public void Add_OfADataTensorAndAConstant_IsUnsupported()
+    public void Add_OfAPerChannelConstant_IsAnAddConstantNode_AndOfAnotherConstant_IsUnsupported()
     {
         var model = new OnnxModelBuilder().Input("x", "batch", 4).RandomInitializer("c", 4)
-            .Node("Add", ["x", "c"], ["y"], "bias_add")
+            .Node("Add", ["c", "x"], ["y"], "bias_add")
             .Output("y");
-        var e = TestImport.Unsupported(model, "bias_add", "Add");
-        Assert.Contains("data tensor and a constant", e.Message);
+        var add = TestImport.Single<AddConstantNode>(model);
+        Assert.Equal("x", add.Input);
+        Assert.Equal("c", add.Bias.Name);
+
+        var spatial = new OnnxModelBuilder().Input("x", "batch", 4, 3).RandomInitializer("c", 3)
+            .Node("Add", ["x", "c"], ["y"], "row_add")
+            .Output("y");
+        var e = TestImport.Unsupported(spatial, "row_add", "Add");
+        Assert.Contains("is not per-channel", e.Message);
     }
 
     [Theory]
@@ -80,8 +87,9 @@ public class ElementwiseMappingTests
             .Node("HardSigmoid", ["x"], ["gate"], "hsig", OnnxAttr.Float("alpha", 1f / 6))
             .Node("Mul", ["x", "gate"], ["y"], "mul")
             .Output("y").Output("gate");
-        var e = TestImport.Unsupported(model, "mul", "Mul");
-        Assert.Contains("Mul of two data tensors", e.Message);
+        var graph = TestImport.Import(model);
+        Assert.Single(graph.Nodes.OfType<HardSigmoidNode>());
+        Assert.Equal(["x", "gate"], Assert.Single(graph.Nodes.OfType<BroadcastMulNode>()).Inputs);
     }
 
     [Fact]
@@ -91,16 +99,53 @@ public class ElementwiseMappingTests
             .Node("HardSigmoid", ["x"], ["gate"], "hsig") // ONNX default alpha 0.2
             .Node("Mul", ["x", "gate"], ["y"], "mul")
             .Output("y");
-        TestImport.Unsupported(model, "mul", "Mul");
+        var graph = TestImport.Import(model);
+        Assert.Single(graph.Nodes.OfType<HardSigmoidNode>());
+        Assert.Single(graph.Nodes.OfType<BroadcastMulNode>());
     }
 
     [Fact]
-    public void Mul_OfTwoUnrelatedDataTensors_IsUnsupported()
+    public void Mul_OfTwoUnrelatedDataTensors_IsABroadcastMul()
     {
         var model = new OnnxModelBuilder().Input("a", "batch", 4).Input("b", "batch", 4)
             .Node("Mul", ["a", "b"], ["y"], "product")
             .Output("y");
-        var e = TestImport.Unsupported(model, "product", "Mul");
-        Assert.Contains("Mul of two data tensors is not supported", e.Message);
+        Assert.Equal(["a", "b"], TestImport.Single<BroadcastMulNode>(model).Inputs);
+    }
+
+    [Fact]
+    public void Mul_OfXAndSigmoidOfX_IsOneSilu()
+    {
+        var model = new OnnxModelBuilder().Input("x", "batch", 4)
+            .Node("Sigmoid", ["x"], ["s"], "sigmoid")
+            .Node("Mul", ["s", "x"], ["y"], "swish")
+            .Output("y");
+        var silu = Assert.Single(TestImport.Import(model).Nodes);
+        Assert.Equal(("swish", "x"), (Assert.IsType<SiluNode>(silu).Name, silu.Input));
+        Assert.Equal(2f * (1f / (1f + MathF.Exp(-2f))), ((SiluNode)silu).Evaluate(2f));
+    }
+
+    [Fact]
+    public void Sub_and_Div_by_constants_become_Add_of_the_negation_and_Mul_by_the_reciprocal()
+    {
+        var model = new OnnxModelBuilder().Input("x", "batch", 2, 3, 3).Initializer("m", [2, 1, 1], [1f, -2f]).Initializer("d", [2, 1, 1], [4f, 0.5f])
+            .Node("Sub", ["x", "m"], ["c"], "centre")
+            .Node("Div", ["c", "d"], ["y"], "scale")
+            .Output("y");
+        var graph = TestImport.Import(model);
+        Assert.Equal([-1f, 2f], Assert.IsType<AddConstantNode>(graph.Nodes[0]).Bias.Data);
+        Assert.Equal([0.25f, 2f], Assert.IsType<MulNode>(graph.Nodes[1]).Scale.Data);
+
+        var fromConstant = new OnnxModelBuilder().Input("x", "batch", 2, 3, 3).Initializer("m", [1], [1f])
+            .Node("Sub", ["m", "x"], ["y"], "flip")
+            .Output("y");
+        var flip = TestImport.Import(fromConstant);
+        Assert.Equal([-1f], Assert.IsType<MulNode>(flip.Nodes[0]).Scale.Data);
+        Assert.Equal([1f], Assert.IsType<AddConstantNode>(flip.Nodes[1]).Bias.Data);
+
+        var byData = new OnnxModelBuilder().Input("x", "batch", 2).Input("z", "batch", 2)
+            .Node("Div", ["x", "z"], ["y"], "ratio")
+            .Output("y");
+        Assert.Contains("Div by a data tensor", TestImport.Unsupported(byData, "ratio", "Div").Message);
     }
 }

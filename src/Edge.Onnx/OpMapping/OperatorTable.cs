@@ -39,6 +39,15 @@ internal static class OperatorTable
         ["Softmax"] = SoftmaxMapping.Softmax,
         ["Add"] = ElementwiseMapping.Add,
         ["Mul"] = ElementwiseMapping.Mul,
+        ["Sub"] = ElementwiseMapping.Sub,
+        ["Div"] = ElementwiseMapping.Div,
+        ["Transpose"] = ChannelMoveMapping.Transpose,
+        ["Slice"] = ChannelMoveMapping.Slice,
+        ["Split"] = ChannelMoveMapping.Split,
+        ["ReduceMean"] = ReduceMapping.ReduceMean,
+        ["ReduceMax"] = ReduceMapping.ReduceMax,
+        ["GlobalMaxPool"] = ReduceMapping.GlobalMaxPool,
+        ["Resize"] = ResizeMapping.Resize,
     };
 
     public static readonly IReadOnlyDictionary<string, OpMapper> FoldedOnly = new Dictionary<string, OpMapper>
@@ -49,11 +58,7 @@ internal static class OperatorTable
         ["Gather"] = ElementMoves.Gather,
         ["Unsqueeze"] = ElementMoves.Unsqueeze,
         ["Squeeze"] = ElementMoves.Squeeze,
-        ["Slice"] = ElementMoves.Slice,
-        ["Transpose"] = ElementMoves.Transpose,
         ["Cast"] = ElementArithmetic.Cast,
-        ["Sub"] = ElementArithmetic.Binary,
-        ["Div"] = ElementArithmetic.Binary,
     };
 
     /// <summary>Maps <paramref name="node"/>, or throws <see cref="UnsupportedOperatorException"/> for an unknown op type.</summary>

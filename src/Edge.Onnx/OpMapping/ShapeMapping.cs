@@ -50,7 +50,9 @@ internal static class ShapeMapping
             target[i] = (int)v;
         }
         CheckTargetFits(node, ctx.ShapeOf(x), target);
-        ctx.Emit(new ReshapeNode(node.Name, x, node.Output, target), node);
+        var reshape = new ReshapeNode(node.Name, x, node.Output, target);
+        if (ChannelMoveMapping.TryFuseChannelShuffle(node, ctx, x, reshape)) return;
+        ctx.Emit(reshape, node);
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         new FoldBatchNorm(),
         new BatchNormToAffine(),
         new MulToAffine(),
+        new AddConstantToAffine(),
         new FuseActivation(),
     ]);
 

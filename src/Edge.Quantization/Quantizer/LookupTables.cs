@@ -29,6 +29,7 @@ public static class LookupTables
         EluNode e => (EdgeActivationKind.Elu, [e.Alpha]),
         HardSigmoidNode h => (EdgeActivationKind.HardSigmoid, [h.Alpha, h.Beta]),
         HardSwishNode => (EdgeActivationKind.HardSwish, []),
+        SiluNode => (EdgeActivationKind.Silu, []),
         _ => throw new ConversionException(node.Name, $"{node.OpType} has no float activation encoding"),
     };
 }

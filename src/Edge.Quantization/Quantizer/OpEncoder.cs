@@ -18,7 +18,8 @@ internal static class OpEncoder
         var node = np.Node;
         bool f = np.IsFloat;
         var plan = e.Plan;
-        var inputs = node.Inputs.Select(i => e.Read(i, asFloat: f)).ToArray();
+        IReadOnlyList<string> operands = node is BroadcastMulNode ? MulOperands(plan, node) : node.Inputs;
+        var inputs = operands.Select(i => e.Read(i, asFloat: f)).ToArray();
         int output = e.Produce(node.Output);
         var x = plan.Tensors[node.Input];
         var y = plan.Tensors[node.Output];
@@ -50,6 +51,13 @@ internal static class OpEncoder
             SoftmaxNode softmax => Op(EdgeOpType.Softmax, [Axis(softmax.Axis, y)]),
             LrnNode lrn => Op(EdgeOpType.Lrn, [lrn.Size], [lrn.Alpha, lrn.Beta, lrn.Bias]),
             _ when QuantizationPlan.IsView(node) => Op(EdgeOpType.Reshape),
+            BroadcastMulNode => f
+                ? Op(EdgeOpType.Mul)
+                : Op(EdgeOpType.Mul, [.. Pairs(np.Multipliers!), np.Clamp.Min, np.Clamp.Max]),
+            GlobalMaxPoolNode => Op(EdgeOpType.GlobalMaxPool),
+            ChannelShuffleNode shuffle => Op(EdgeOpType.ChannelShuffle, [shuffle.Groups]),
+            SliceNode slice => Op(EdgeOpType.Slice, NhwcBegin(slice.BeginOf(x.Shape.Rank))),
+            UpsampleNearestNode up => Op(EdgeOpType.UpsampleNearest, [up.ScaleH, up.ScaleW]),
             _ => throw new ConversionException(node.Name, $"{node.OpType} has no .edge operator"),
         });
     }
@@ -59,6 +67,16 @@ internal static class OpEncoder
         => [w.KernelH, w.KernelW, w.StrideH, w.StrideW, w.PadTop, w.PadLeft, w.PadBottom, w.PadRight, w.DilationH, w.DilationW];
 
     private static int Axis(int axis, TensorPlan t) => NhwcLayout.Axis(axis, t.Shape.Rank);
+
+    /// <summary>The Mul's inputs in the .edge order: the full operand, then the one that repeats over it.</summary>
+    private static string[] MulOperands(QuantizationPlan plan, Node mul)
+    {
+        var (full, repeating) = plan.MulOperands(mul);
+        return [full, repeating ?? throw new ConversionException(mul.Name, "Mul operands do not broadcast as the int8 Mul needs")];
+    }
+
+    /// <summary>An NCHW begin [n, c, h, w] as NHWC [n, h, w, c]; a rank-2 begin unchanged.</summary>
+    private static int[] NhwcBegin(int[] b) => b.Length == 4 ? [b[0], b[2], b[3], b[1]] : b;
 
     /// <summary>ONNX pads [n0, c0, h0, w0, n1, c1, h1, w1] in NHWC order [n0, h0, w0, c0, n1, h1, w1, c1].</summary>
     private static int[] NhwcPads(int[] p) => [p[0], p[2], p[3], p[1], p[4], p[6], p[7], p[5]];

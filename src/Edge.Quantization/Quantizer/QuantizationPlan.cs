@@ -117,14 +117,15 @@ public sealed class QuantizationPlan
         return t;
     }
 
-    private static bool IsPassThrough(Node n) => n is MaxPoolNode or AveragePoolNode or GlobalAveragePoolNode or PadNode || IsView(n);
+    private static bool IsPassThrough(Node n) => n is MaxPoolNode or AveragePoolNode or GlobalAveragePoolNode or PadNode
+        or GlobalMaxPoolNode or ChannelShuffleNode or SliceNode or UpsampleNearestNode || IsView(n);
 
     internal static bool IsView(Node n) => n is FlattenNode or ReshapeNode or DropoutNode or IdentityNode;
 
     /// <summary>The output of the int8 Concat that alone reads this requantizing node's output, if there is one.</summary>
     private string? ConcatReading(Node node)
     {
-        if (node is not (ConvNode or GemmNode or AddNode or UnaryElementwiseNode or LrnNode) || Graph.IsGraphOutput(node.Output)) return null;
+        if (node is not (ConvNode or GemmNode or AddNode or UnaryElementwiseNode or LrnNode or BroadcastMulNode) || Graph.IsGraphOutput(node.Output)) return null;
         var readers = Graph.Nodes.Where(n => n.Inputs.Contains(node.Output)).ToList();
         return readers is [ConcatNode concat] && !Options.KeepFloat.Contains(concat.Name) && concat.Inputs.Count(i => i == node.Output) == 1
             ? concat.Output : null;
@@ -149,6 +150,13 @@ public sealed class QuantizationPlan
                 np.Multipliers = [Multipliers.For(sa / max2, $"{add.Name} input a"), Multipliers.For(sb / max2, $"{add.Name} input b"),
                                   Multipliers.For(max2 / ((double)(1 << Multipliers.InputShift) * so), $"{add.Name} output")];
                 np.Clamp = ClampRange.FromFusedClamp(add.Clamp, output.Params);
+                break;
+            }
+            case BroadcastMulNode mul:
+            {
+                double product = (double)_tensors[mul.Inputs[0]].Params.Scale * _tensors[mul.Inputs[1]].Params.Scale;
+                Widen(np, output, product);
+                np.Multipliers = [Multipliers.For(product / output.Params.Scale, $"{mul.Name} output")];
                 break;
             }
             case ConcatNode concat:
@@ -225,6 +233,27 @@ public sealed class QuantizationPlan
         }
     }
 
+    /// <summary>
+    /// The operands of an int8 Mul as the .edge op orders them: the full one, then the one that repeats over it (equal
+    /// shape, one value per channel, or a scalar); the second is null when neither operand repeats over the other.
+    /// </summary>
+    internal (string Full, string? Repeating) MulOperands(Node mul)
+    {
+        string a = mul.Inputs[0], b = mul.Inputs[1];
+        if (Repeats(Shapes[b], Shapes[a])) return (a, b);
+        if (Repeats(Shapes[a], Shapes[b])) return (b, a);
+        return (a, null);
+    }
+
+    /// <summary>Whether <paramref name="small"/> is <paramref name="full"/>, a per-channel [1, C, 1, 1] of a rank-4 tensor, or all ones.</summary>
+    private static bool Repeats(TensorShape small, TensorShape full)
+    {
+        if (small == full) return true;
+        if (small.Rank != full.Rank || small.Rank is not (2 or 4)) return false;
+        if (small.ElementCount == 1) return true;
+        return small.Rank == 4 && small[0] == 1 && small[1] == full[1] && small[2] == 1 && small[3] == 1;
+    }
+
     /// <summary>Throws for a node the int8 model has no operator for, naming it and saying why.</summary>
     private void CheckSupported(Node node)
     {
@@ -232,8 +261,26 @@ public sealed class QuantizationPlan
         switch (node)
         {
             case ConvNode or GemmNode or MaxPoolNode or GlobalAveragePoolNode or ConcatNode or UnaryElementwiseNode or SoftmaxNode
-                or FlattenNode or ReshapeNode or DropoutNode or IdentityNode:
+                or FlattenNode or ReshapeNode or DropoutNode or IdentityNode or ChannelShuffleNode:
                 return;
+            case GlobalMaxPoolNode or UpsampleNearestNode:
+                if (Shapes[node.Input].Rank != 4) throw new ConversionException(node.Name, $"{node.OpType} over {Shapes[node.Input]} is not supported (NCHW only)");
+                return;
+            case SliceNode:
+                if (Shapes[node.Input].Rank is not (2 or 4)) throw new ConversionException(node.Name, $"Slice of {Shapes[node.Input]} is not supported (NCHW or [N, F] only)");
+                return;
+            case BroadcastMulNode:
+            {
+                var (big, small) = MulOperands(node);
+                if (small is null)
+                    throw new ConversionException(node.Name, $"Mul of {Shapes[node.Inputs[0]]} and {Shapes[node.Inputs[1]]}: the int8 Mul takes equal shapes, one value per channel ([N, C, 1, 1]) or a scalar against the other operand");
+                _ = big;
+                return;
+            }
+            case TransposeNode t:
+                throw new ConversionException(node.Name, $"Transpose perm [{string.Join(", ", t.Perm)}] has no int8 operator (only ShuffleNet's channel shuffle, Reshape → Transpose → Reshape, converts)");
+            case AddConstantNode add:
+                throw new ConversionException(node.Name, $"Add of a constant {add.Bias.Shape} on {Shapes[node.Input]} is not a per-channel bias on an NCHW tensor (only those convert)");
             case LrnNode:
                 if (Shapes[node.Input].Rank != 4) throw new ConversionException(node.Name, $"LRN over {Shapes[node.Input]} is not supported (NCHW only)");
                 return;

@@ -14,7 +14,8 @@ internal static class NodeRunner
     {
         if (node is ConvNode or GemmNode or BatchNormNode or UnaryElementwiseNode or MaxPoolNode or AveragePoolNode
             or GlobalAveragePoolNode or FlattenNode or ReshapeNode or DropoutNode or IdentityNode or AddNode or MulNode
-            or ConcatNode or SoftmaxNode or LrnNode or PadNode) return;
+            or ConcatNode or SoftmaxNode or LrnNode or PadNode
+            or BroadcastMulNode or AddConstantNode or TransposeNode or ChannelShuffleNode or SliceNode or GlobalMaxPoolNode or UpsampleNearestNode) return;
         throw new GraphValidationException(node.Name, $"the float reference path has no kernel for {node.OpType} ({node.GetType().Name})");
     }
 
@@ -81,6 +82,33 @@ internal static class NodeRunner
             case PadNode n:
                 PadFloat.Run(t.Data(n.Input), t.Shape(n.Input), n.Pads, n.Value, t.Data(n.Output), t.Shape(n.Output));
                 break;
+            case BroadcastMulNode n:
+                MulFloat.RunBroadcast(t.Data(n.Inputs[0]), t.Shape(n.Inputs[0]), t.Data(n.Inputs[1]), t.Shape(n.Inputs[1]), t.Data(n.Output), t.Shape(n.Output));
+                break;
+            case AddConstantNode n:
+                AddFloat.Run(t.Data(n.Input), t.Shape(n.Input), n.Bias.Data, n.Bias.Shape, t.Data(n.Output), t.Shape(n.Output), Core.Graph.FusedClamp.None);
+                break;
+            case TransposeNode n:
+                ChannelMovesFloat.Transpose(t.Data(n.Input), t.Shape(n.Input), n.Perm, t.Data(n.Output));
+                break;
+            case ChannelShuffleNode n:
+                ChannelMovesFloat.ChannelShuffle(t.Data(n.Input), t.Shape(n.Input), n.Groups, t.Data(n.Output));
+                break;
+            case SliceNode n:
+                ChannelMovesFloat.Slice(t.Data(n.Input), t.Shape(n.Input), n.BeginOf(t.Shape(n.Input).Rank), t.Data(n.Output), t.Shape(n.Output));
+                break;
+            case GlobalMaxPoolNode n:
+            {
+                var x = t.Shape(n.Input);
+                GlobalMaxPoolFloat.Run(x[0] * x[1], PlaneSize(x), t.Data(n.Input), t.Data(n.Output));
+                break;
+            }
+            case UpsampleNearestNode n:
+            {
+                var x = t.Shape(n.Input);
+                UpsampleNearestFloat.Run(x[0] * x[1], x[2], x[3], n.ScaleH, n.ScaleW, t.Data(n.Input), t.Data(n.Output));
+                break;
+            }
             default:
                 CheckSupported(node);
                 throw new InvalidOperationException($"{node} passed the kernel check but has no case"); // unreachable unless the two lists disagree

@@ -38,6 +38,21 @@ public enum EdgeOpType : ushort
     /// (docs/edge-format.md, "Float operators").
     /// </summary>
     FloatActivation = 16,
+
+    /// <summary>Product of two tensors, the second of the first's shape, one value per channel, or a scalar (squeeze-excitation gates).</summary>
+    Mul = 17,
+
+    /// <summary>Per-channel maximum over H×W.</summary>
+    GlobalMaxPool = 18,
+
+    /// <summary>ShuffleNet's channel permutation (ints [groups]).</summary>
+    ChannelShuffle = 19,
+
+    /// <summary>A box of the input (ints: the begin of each axis); ShuffleNet's channel split.</summary>
+    Slice = 20,
+
+    /// <summary>Nearest upsampling by integer factors (ints [sh, sw]).</summary>
+    UpsampleNearest = 21,
 }
 
 /// <summary>The function of a <see cref="EdgeOpType.FloatActivation"/> op (its first int). Part of the format: never renumber.</summary>
@@ -66,4 +81,7 @@ public enum EdgeActivationKind
 
     /// <summary>x·clamp(x + 3, 0, 6)/6.</summary>
     HardSwish = 7,
+
+    /// <summary>x·(1 / (1 + e^−x)) (SiLU, Swish).</summary>
+    Silu = 8,
 }

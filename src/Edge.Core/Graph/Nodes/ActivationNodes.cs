@@ -93,3 +93,10 @@ public sealed class HardSwishNode(string name, string input, string output) : Un
     public override string OpType => "HardSwish";
     public override float Evaluate(float x) => x * Math.Clamp(x + 3f, 0f, 6f) / 6f;
 }
+
+/// <summary><c>x · sigmoid(x)</c> (SiLU, Swish; EfficientNet), imported from the exporter's <c>Mul(x, Sigmoid(x))</c>.</summary>
+public sealed class SiluNode(string name, string input, string output) : UnaryElementwiseNode(name, input, output)
+{
+    public override string OpType => "Silu";
+    public override float Evaluate(float x) => x * (1f / (1f + MathF.Exp(-x))); // as the exported Mul(x, Sigmoid(x))
+}

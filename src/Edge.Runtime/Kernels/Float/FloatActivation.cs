@@ -41,6 +41,7 @@ public sealed class FloatActivation
         EdgeActivationKind.Tanh => MathF.Tanh(x),
         EdgeActivationKind.Elu => x > 0f ? x : _p0 * (MathF.Exp(x) - 1f),
         EdgeActivationKind.HardSigmoid => Math.Clamp(_p0 * x + _p1, 0f, 1f),
+        EdgeActivationKind.Silu => x * (1f / (1f + MathF.Exp(-x))),
         _ => x * Math.Clamp(x + 3f, 0f, 6f) / 6f, // HardSwish
     };
 

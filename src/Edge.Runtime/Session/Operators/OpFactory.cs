@@ -24,6 +24,11 @@ internal static class OpFactory
         EdgeOpType.Dequantize => ConversionOps.Dequantize(r),
         EdgeOpType.Rescale => ElementwiseOps.Rescale(r),
         EdgeOpType.FloatActivation => ElementwiseOps.Activation(r),
+        EdgeOpType.Mul => MulOps.Create(r),
+        EdgeOpType.GlobalMaxPool => DataMoveOps.GlobalMaxPool(r),
+        EdgeOpType.ChannelShuffle => DataMoveOps.ChannelShuffle(r),
+        EdgeOpType.Slice => DataMoveOps.Slice(r),
+        EdgeOpType.UpsampleNearest => DataMoveOps.Upsample(r),
         _ => throw r.Bad($"operator type {(int)r.Op.Type} is not supported by this runtime"),
     };
 }
