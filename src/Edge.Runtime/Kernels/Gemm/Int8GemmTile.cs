@@ -31,12 +31,14 @@ internal static partial class Int8GemmTile
 
     /// <summary>
     /// The path the engine runs when <paramref name="path"/> is asked for on this machine: the widest engine path up to it
-    /// that the CPU accelerates. AVX-VNNI has no kernel of its own (this project's machines could not test one), so it
+    /// that the CPU accelerates, within the family asked for (an x86 path asked for on ARM64 runs the widest ARM64 one, as
+    /// <see cref="KernelPaths.Supported"/> says, and the other way round). AVX-VNNI has no kernel of its own (this project's machines could not test one), so it
     /// runs AVX2; Scalar means the caller's scalar reference.
     /// </summary>
     public static KernelPath Resolve(KernelPath path)
     {
-        var p = KernelPaths.Supported(KernelPaths.AtMost(path, KernelPath.Avx512BW));
+        var widest = path.IsArm64() ? KernelPath.AdvSimdDp : KernelPath.Avx512BW;
+        var p = KernelPaths.Supported(KernelPaths.AtMost(path, widest));
         return p == KernelPath.AvxVnni ? KernelPath.Avx2 : p;
     }
 
