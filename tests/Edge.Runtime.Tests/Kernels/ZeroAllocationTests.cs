@@ -35,11 +35,13 @@ public class ZeroAllocationTests
         Allocations.AssertNone($"Int8Conv2d 1x1 {path}", () => Int8Conv2d.Run(pointwiseOp, pointwise.Input, pointwiseOut, pointwiseScratch, path));
         int items = convOp.WorkItems;
         if (Int8Conv2d.PathFor(path) != KernelPath.Scalar)   // the scalar reference runs only whole
-            Allocations.AssertNone($"Int8Conv2d.RunRange {path}", () =>
         {
-            Int8Conv2d.RunRange(convOp, conv.Input, convOut, convScratch, path, 0, items / 2);
-            Int8Conv2d.RunRange(convOp, conv.Input, convOut, convScratch, path, items / 2, items);
-        });
+            Allocations.AssertNone($"Int8Conv2d.RunRange {path}", () =>
+            {
+                Int8Conv2d.RunRange(convOp, conv.Input, convOut, convScratch, path, 0, items / 2);
+                Int8Conv2d.RunRange(convOp, conv.Input, convOut, convScratch, path, items / 2, items);
+            });
+        }
 
         var dw = new ConvCase(new Conv2dShape(2, 6, 6, 27, 27, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), 27), seed: 3);
         var dwOp = dw.Depthwise();
@@ -56,10 +58,12 @@ public class ZeroAllocationTests
         var fcOut = new sbyte[120];
         var fcScratch = new byte[fcOp.ScratchLength];
         if (Int8Gemm.PathFor(path) != KernelPath.Scalar)
-            Allocations.AssertNone($"Int8Gemm.RunRange {path}", () =>
         {
-            for (int i = 0; i < fcOp.WorkItems; i++) Int8Gemm.RunRange(fcOp, fc.Input, fcOut, fcScratch, path, i, i + 1);
-        });
+            Allocations.AssertNone($"Int8Gemm.RunRange {path}", () =>
+            {
+                for (int i = 0; i < fcOp.WorkItems; i++) Int8Gemm.RunRange(fcOp, fc.Input, fcOut, fcScratch, path, i, i + 1);
+            });
+        }
     }
 
     [Theory]
