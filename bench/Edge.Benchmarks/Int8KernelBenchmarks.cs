@@ -10,7 +10,7 @@ namespace Edge.Benchmarks;
 
 /// <summary>
 /// The int8 conv, depthwise and GEMM kernels on MobileNet/VGG-sized layers and on the shipped LeNet-5 / MobileNet-Fashion
-/// layers that dominate their batch-1 latency, scalar reference vs Vector128 vs AVX2, batch 1. Figures go to bench/RESULTS.md.
+/// layers that dominate their batch-1 latency, scalar reference vs every SIMD path, batch 1. Figures go to bench/RESULTS.md.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -46,7 +46,11 @@ public class Int8KernelBenchmarks
         Layer.MobileNetConv3x3p1_28x28x1to16, Layer.MobileNetConv1x1_14x14x24to96)]
     public Layer Case { get; set; }
 
-    [Params(KernelPath.Scalar, KernelPath.Vector128, KernelPath.Avx2)]
+    /// <summary>
+    /// Every path; a path this machine lacks runs the widest one below it in its family (on x86 AdvSimd/AdvSimdDp run
+    /// Vector128, on ARM64 Avx2/Avx512BW run the widest ARM64 path), so filter with <c>--filter</c> to the ones it has.
+    /// </summary>
+    [Params(KernelPath.Scalar, KernelPath.Vector128, KernelPath.Avx2, KernelPath.Avx512BW, KernelPath.AdvSimd, KernelPath.AdvSimdDp)]
     public KernelPath Path { get; set; }
 
     [GlobalSetup]

@@ -6,9 +6,10 @@ using Edge.Runtime.Tests.Support;
 namespace Edge.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The Vector128 and AVX2 convolutions held bit-exact to the scalar reference: on the random shapes of <see cref="ConvTests"/>
-/// and on XNNPACK-style case families around the packing boundaries (4 and 8 output channels per block, K padded to 16).
-/// Without AVX2 (DOTNET_EnableAVX2=0) the AVX2 entry point runs the Vector128 path, which is then what it is held to.
+/// Every convolution path this process offers (<see cref="GemmConformanceTests.MachinePaths"/>) held bit-exact to the scalar
+/// reference on the random shapes of <see cref="ConvTests"/> and on case families around the engine's boundaries (tiles of
+/// 1–8 pixels × 16 channels, K padded to 8, gathered windows padded to 16). The shipped families
+/// (Int8ConvConformance) add kernel sizes 5–11, strides 4, groups and first layers.
 /// </summary>
 [Trait("Category", "Conformance")]
 public class ConvConformanceTests
@@ -61,7 +62,7 @@ public class ConvConformanceTests
 
     /// <summary>
     /// Accumulators that overflow int32 wrap in both paths alike (the contract defines them modulo 2^32), even though the
-    /// vector path folds −zp·Σw into the bias and sums in another order.
+    /// vector paths fold −zp·Σw into the bias and sum in another order.
     /// </summary>
     [Fact]
     public void Wrapping_accumulators_agree()
@@ -72,18 +73,30 @@ public class ConvConformanceTests
         AssertPathsAgree(c);
     }
 
+    /// <summary>The path each request runs is the one reported, and every request maps inside its family.</summary>
+    [Fact]
+    public void Every_requested_path_runs_a_path_of_its_family_or_the_portable_levels()
+    {
+        foreach (var p in Enum.GetValues<KernelPath>())
+        {
+            var runs = Int8Conv2d.PathFor(p);
+            Assert.True(runs <= p || runs == KernelPath.Vector128 || (p.IsX86() && runs.IsX86()) || (p.IsArm64() && runs.IsArm64()), $"{p} runs {runs}");
+            Assert.NotEqual(KernelPath.AvxVnni, runs);
+        }
+    }
+
     internal static int NonzeroZeroPoint(int i) => i * 37 % 255 - 128 is var zp && zp != 0 ? zp : 1;
 
     private static void AssertPathsAgree(ConvCase c)
     {
         var op = c.Conv();
         var scalar = new sbyte[c.Shape.OutputLength];
-        var vector = new sbyte[c.Shape.OutputLength];
-        var avx2 = new sbyte[c.Shape.OutputLength];
         Int8Conv2d.RunScalar(op, c.Input, scalar, []);
-        Int8Conv2d.RunVector128(op, c.Input, vector, new byte[op.ScratchLength]);
-        Exact.Equal<sbyte>(scalar, vector, $"Vector128 {c}", c.Locate);
-        Int8Conv2d.RunAvx2(op, c.Input, avx2, new byte[op.ScratchLength]);
-        Exact.Equal<sbyte>(scalar, avx2, $"AVX2 {c}", c.Locate);
+        foreach (var path in GemmConformanceTests.MachinePaths)
+        {
+            var y = new sbyte[c.Shape.OutputLength];
+            Int8Conv2d.Run(op, c.Input, y, new byte[op.ScratchLength], path);
+            Exact.Equal<sbyte>(scalar, y, $"{path} {c}", c.Locate);
+        }
     }
 }

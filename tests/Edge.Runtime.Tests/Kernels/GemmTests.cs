@@ -4,7 +4,7 @@ using Edge.Runtime.Tests.Support;
 
 namespace Edge.Runtime.Tests.Kernels;
 
-/// <summary>The int8 GEMM against the float oracle within 1 LSB, and its Vector128 path bit-exact with the scalar reference.</summary>
+/// <summary>The int8 GEMM against the float oracle within 1 LSB, and every SIMD path bit-exact with the scalar reference.</summary>
 public class GemmTests
 {
     public static TheoryData<int, int, int> Shapes => new()
@@ -37,34 +37,20 @@ public class GemmTests
     [Theory]
     [Trait("Category", "Conformance")]
     [MemberData(nameof(Families))]
-    public void Vector128_equals_scalar_on_families(int k)
+    public void Every_path_equals_scalar_on_families(int k)
     {
         int m = k * 7 % 33 + 1, n = k % 3 + 1;
         var c = new ConvCase(ConvCase.GemmShape(n, k, m), seed: k, extreme: k % 3 == 0,
             clamp: k % 2 == 0 ? ClampKind.Clip : ClampKind.Relu, inputZeroPoint: ConvConformanceTests.NonzeroZeroPoint(k));
         var op = c.Gemm();
         var scalar = new sbyte[n * m];
-        var vector = new sbyte[n * m];
         Int8Gemm.RunScalar(op, c.Input, scalar, []);
-        Int8Gemm.RunVector128(op, c.Input, vector, new byte[op.ScratchLength]);
-        Exact.Equal<sbyte>(scalar, vector, c.ToString(), i => $" (row {i / m}, output {i % m})");
-    }
-
-    /// <summary>The AVX2 path (8 outputs per block, a partial last block over the padding rows) on the same families.</summary>
-    [Theory]
-    [Trait("Category", "Conformance")]
-    [MemberData(nameof(Families))]
-    public void Avx2_equals_scalar_on_families(int k)
-    {
-        int m = k * 7 % 33 + 1, n = k % 3 + 1;
-        var c = new ConvCase(ConvCase.GemmShape(n, k, m), seed: k, extreme: k % 3 == 0,
-            clamp: k % 2 == 0 ? ClampKind.Clip : ClampKind.Relu, inputZeroPoint: ConvConformanceTests.NonzeroZeroPoint(k));
-        var op = c.Gemm();
-        var scalar = new sbyte[n * m];
-        var avx2 = new sbyte[n * m];
-        Int8Gemm.RunScalar(op, c.Input, scalar, []);
-        Int8Gemm.RunAvx2(op, c.Input, avx2, new byte[op.ScratchLength]);
-        Exact.Equal<sbyte>(scalar, avx2, c.ToString(), i => $" (row {i / m}, output {i % m})");
+        foreach (var path in GemmConformanceTests.MachinePaths)
+        {
+            var y = new sbyte[n * m];
+            Int8Gemm.Run(op, c.Input, y, new byte[op.ScratchLength], path);
+            Exact.Equal<sbyte>(scalar, y, $"{path} {c}", i => $" (row {i / m}, output {i % m})");
+        }
     }
 
     [Fact]
@@ -72,10 +58,11 @@ public class GemmTests
     {
         var c = new ConvCase(ConvCase.GemmShape(2, 20, 5), seed: 3);
         var op = c.Gemm();
-        Assert.Equal(32, op.ScratchLength);
+        Assert.Equal(8 * 24, op.ScratchLength);   // eight rows of K = 20 padded to 24
         var e = Assert.Throws<ArgumentException>(() => Int8Gemm.RunScalar(op, new sbyte[39], new sbyte[10], []));
         Assert.Equal("input holds 39 elements, 40 are needed", e.Message);
-        Assert.Throws<ArgumentException>(() => Int8Gemm.RunVector128(op, c.Input, new sbyte[10], new byte[31]));
-        Assert.Throws<ArgumentException>(() => Int8Gemm.RunAvx2(op, c.Input, new sbyte[10], new byte[31]));
+        Assert.Throws<ArgumentException>(() => Int8Gemm.Run(op, c.Input, new sbyte[10], new byte[191], KernelPath.Vector128));
+        Assert.Throws<ArgumentException>(() => Int8Gemm.Run(op, c.Input, new sbyte[10], new byte[191], KernelPath.Avx2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Int8Gemm.RunRange(op, c.Input, new sbyte[10], new byte[192], KernelPath.Avx2, 0, op.WorkItems + 1));
     }
 }

@@ -17,6 +17,9 @@ public class ZeroAllocationTests
     [InlineData(KernelPath.Scalar)]
     [InlineData(KernelPath.Vector128)]
     [InlineData(KernelPath.Avx2)]
+    [InlineData(KernelPath.Avx512BW)]
+    [InlineData(KernelPath.AdvSimd)]
+    [InlineData(KernelPath.AdvSimdDp)]
     public void Convolutions_and_gemm(KernelPath path)
     {
         var conv = new ConvCase(new Conv2dShape(1, 6, 5, 7, 9, new Window2d(3, 3, 1, 2, 1, 1, 0, 1)), seed: 1);
@@ -28,7 +31,17 @@ public class ZeroAllocationTests
         var pointwise = new ConvCase(new Conv2dShape(1, 4, 4, 32, 8, new Window2d(1, 1)), seed: 2);
         var pointwiseOp = pointwise.Conv();
         var pointwiseOut = new sbyte[pointwise.Shape.OutputLength];
-        Allocations.AssertNone($"Int8Conv2d 1x1 {path}", () => Int8Conv2d.Run(pointwiseOp, pointwise.Input, pointwiseOut, [], path));
+        var pointwiseScratch = new byte[pointwiseOp.ScratchLength];
+        Allocations.AssertNone($"Int8Conv2d 1x1 {path}", () => Int8Conv2d.Run(pointwiseOp, pointwise.Input, pointwiseOut, pointwiseScratch, path));
+        int items = convOp.WorkItems;
+        if (Int8Conv2d.PathFor(path) != KernelPath.Scalar)   // the scalar reference runs only whole
+        {
+            Allocations.AssertNone($"Int8Conv2d.RunRange {path}", () =>
+            {
+                Int8Conv2d.RunRange(convOp, conv.Input, convOut, convScratch, path, 0, items / 2);
+                Int8Conv2d.RunRange(convOp, conv.Input, convOut, convScratch, path, items / 2, items);
+            });
+        }
 
         var dw = new ConvCase(new Conv2dShape(2, 6, 6, 27, 27, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), 27), seed: 3);
         var dwOp = dw.Depthwise();
@@ -40,6 +53,17 @@ public class ZeroAllocationTests
         var gemmOut = new sbyte[22];
         var gemmScratch = new byte[gemmOp.ScratchLength];
         Allocations.AssertNone($"Int8Gemm {path}", () => Int8Gemm.Run(gemmOp, gemm.Input, gemmOut, gemmScratch, path));
+        var fc = new ConvCase(ConvCase.GemmShape(1, 400, 120), seed: 5);
+        var fcOp = fc.Gemm();
+        var fcOut = new sbyte[120];
+        var fcScratch = new byte[fcOp.ScratchLength];
+        if (Int8Gemm.PathFor(path) != KernelPath.Scalar)
+        {
+            Allocations.AssertNone($"Int8Gemm.RunRange {path}", () =>
+            {
+                for (int i = 0; i < fcOp.WorkItems; i++) Int8Gemm.RunRange(fcOp, fc.Input, fcOut, fcScratch, path, i, i + 1);
+            });
+        }
     }
 
     [Theory]

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Edge.Runtime.Arithmetic;
+using Edge.Runtime.Kernels.Gemm;
 
 namespace Edge.Runtime.Kernels.Conv;
 
@@ -10,20 +12,24 @@ namespace Edge.Runtime.Kernels.Conv;
 /// nothing; <c>y[o] = clamp(requantize(acc[o], M[o], n[o]) + zp_out, q_min, q_max)</c>.
 /// <para>
 /// An instance holds the prepared parameters (built once, at load, by <see cref="Prepare"/>): the shape, the weights packed
-/// [OC][Kp] (see <see cref="PackedWeights"/>), the bias as given and with <c>−zp_x·Σw</c> folded in, and the output stage.
-/// The static <c>Run</c> methods allocate nothing.
+/// into the GEMM engine's panels with <c>−zp_x·Σw</c> folded into the bias (<see cref="GemmPanels"/>), the bias as given,
+/// and the output stage. The SIMD paths are one GEMM per group, <c>[output pixels][K] · [channels][K]ᵀ</c>, on the register
+/// tiles of <see cref="Int8GemmTile"/>: a 1×1, stride-1, unpadded, ungrouped convolution reads its pixels in place; any
+/// other gathers each tile's windows into an im2col block in scratch (Int8Conv2d.Im2col.cs). The static <c>Run</c>
+/// methods allocate nothing.
 /// </para>
 /// </summary>
 public sealed partial class Int8Conv2d
 {
-    private Int8Conv2d(Conv2dShape shape, PackedWeights weights, int[] bias, int[] foldedBias, int inputZeroPoint, OutputStage output)
+    private Int8Conv2d(Conv2dShape shape, GemmPanels panels, int[] bias, int inputZeroPoint, OutputStage output)
     {
-        (Shape, Weights, Bias, FoldedBias, InputZeroPoint, Output) = (shape, weights, bias, foldedBias, inputZeroPoint, output);
+        (Shape, Panels, Bias, InputZeroPoint, Output) = (shape, panels, bias, inputZeroPoint, output);
         var w = shape.Window;
-        // A 1×1, unpadded, ungrouped convolution whose channel count fills whole vectors reads each input pixel in place.
-        ReadsPixelsInPlace = shape.Group == 1 && w.KernelH == 1 && w.KernelW == 1 && weights.RowLength == shape.InChannels
+        ReadsPixelsInPlace = shape.Group == 1 && w.KernelH == 1 && w.KernelW == 1 && w.StrideH == 1 && w.StrideW == 1
             && w.PadTop == 0 && w.PadLeft == 0 && w.PadBottom == 0 && w.PadRight == 0;
-        if (!ReadsPixelsInPlace) RowShuffles = BuildRowShuffles(shape, weights.RowLength);
+        GatherLength = (shape.KernelLength + 15) & ~15;
+        if (!ReadsPixelsInPlace) RowShuffles = BuildRowShuffles(shape, GatherLength);
+        Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
     }
 
     public Conv2dShape Shape { get; }
@@ -31,15 +37,25 @@ public sealed partial class Int8Conv2d
     public OutputStage Output { get; }
 
     /// <summary>
-    /// Scratch bytes <see cref="RunVector128"/> and <see cref="RunAvx2"/> need: one gathered window (Kp int8) and 16 bytes
-    /// of slack for its whole-vector copies, or none.
+    /// Scratch bytes the SIMD paths need (per worker, for <see cref="RunRange"/>): an im2col block of up to eight windows
+    /// (each K rounded up to 16, plus 16 bytes of slack for whole-vector copies), or for an in-place convolution up to
+    /// eight pixels copied where a tile's reads would pass the end of the input. The scalar reference needs none.
     /// </summary>
-    public int ScratchLength => ReadsPixelsInPlace ? 0 : Weights.RowLength + GatherSlack;
+    public int ScratchLength => Int8GemmTile.MaxRows * RowStride;
 
-    internal PackedWeights Weights { get; }
+    /// <summary>Work items for <see cref="RunRange"/>: blocks of output pixels × blocks of 16-channel panels (<see cref="GemmWork"/>).</summary>
+    public int WorkItems => Work.Items;
+
+    internal GemmPanels Panels { get; }
     internal int[] Bias { get; }
-    internal int[] FoldedBias { get; }
     internal bool ReadsPixelsInPlace { get; }
+    internal GemmWork Work { get; }
+
+    /// <summary>Bytes of one gathered window: K rounded up to 16 (the shuffled assembly writes whole 16-byte chunks).</summary>
+    internal int GatherLength { get; }
+
+    /// <summary>The stride of the im2col block's rows: <see cref="GatherLength"/> and the gather's slack.</summary>
+    internal int RowStride => ReadsPixelsInPlace ? Panels.KPadded : GatherLength + GatherSlack;
 
     /// <summary>
     /// Prepares a convolution. <paramref name="weights"/> is the quantized weight in the .edge layout
@@ -52,18 +68,55 @@ public sealed partial class Int8Conv2d
         CheckZeroPoint(inputZeroPoint);
         if (output.Channels != shape.OutChannels)
             throw new ArgumentException($"the output stage has {output.Channels} channels, {shape} has {shape.OutChannels}");
-        var w = PackedWeights.FromRows(weights, shape.OutChannels, shape.KernelLength);
-        return new Int8Conv2d(shape, w, PackedWeights.CopyBias(bias, shape.OutChannels), w.FoldBias(bias, inputZeroPoint), inputZeroPoint, output);
+        var panels = GemmPanels.Pack(weights, shape.Group, shape.OutChannelsPerGroup, shape.KernelLength, bias, inputZeroPoint);
+        return new Int8Conv2d(shape, panels, PackedWeights.CopyBias(bias, shape.OutChannels), inputZeroPoint, output);
     }
 
-    /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
+    /// <summary>The output pixels (rows) one register tile of <paramref name="path"/> computes at once on this machine (MR).</summary>
+    public static int TileRows(KernelPath path) => Int8GemmTile.RowsPerTile(Int8GemmTile.Resolve(path));
+
+    /// <summary>The path <see cref="Run"/> runs for <paramref name="path"/> on this machine.</summary>
+    public static KernelPath PathFor(KernelPath path) => Int8GemmTile.Resolve(path);
+
+    /// <summary>
+    /// Runs <paramref name="path"/>, or the widest path below it that this machine accelerates (<see cref="PathFor"/>):
+    /// Scalar, Vector128, Avx2, Avx512BW (AvxVnni runs Avx2), AdvSimd, AdvSimdDp.
+    /// </summary>
     public static void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {
-        switch (KernelPaths.AtMost(path, KernelPath.Avx2))
+        RunRange(op, input, output, scratch, path, 0, op.WorkItems);
+    }
+
+    /// <summary>
+    /// Work items [<paramref name="begin"/>, <paramref name="end"/>) of <see cref="WorkItems"/> on <paramref name="path"/>
+    /// (resolved as in <see cref="Run"/>; the scalar reference runs only all items at once). <paramref name="scratch"/> is
+    /// this caller's own, <see cref="ScratchLength"/> bytes.
+    /// </summary>
+    public static void RunRange(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path, int begin, int end)
+    {
+        var s = op.Shape;
+        Guard.Length(input.Length, s.InputLength, "input");
+        Guard.Length(output.Length, s.OutputLength, "output");
+        op.Work.CheckRange(begin, end);
+        // The scratch is checked for every path but the scalar one on every machine, so an undersized buffer fails here
+        // too, not only where SIMD runs.
+        if (path != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "scratch");
+        var resolved = Int8GemmTile.Resolve(path);
+        if (resolved == KernelPath.Scalar)
         {
-            case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
-            case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;
-            default: RunScalar(op, input, output, scratch); break;
+            if (begin != 0 || end != op.WorkItems) throw new ArgumentOutOfRangeException(nameof(begin), "the scalar reference runs all work items at once");
+            RunScalar(op, input, output, scratch);
+            return;
+        }
+        var block = MemoryMarshal.Cast<byte, sbyte>(scratch)[..op.ScratchLength];
+        Span<int> tile = stackalloc int[Int8GemmTile.MaxRows * GemmPanels.Width];
+        for (int item = begin; item < end; item++)
+        {
+            var (m0, m1, p0, p1) = op.Work.Item(item);
+            if (op.ReadsPixelsInPlace)
+                Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, m0, m1, p0, p1, output, s.OutChannels, block, tile);
+            else
+                RunIm2col(op, resolved, input[..s.InputLength], output, block, tile, m0, m1, p0, p1);
         }
     }
 
@@ -77,8 +130,7 @@ public sealed partial class Int8Conv2d
         var win = s.Window;
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
-        int icg = s.InChannelsPerGroup, ocg = s.OutChannelsPerGroup, kp = op.Weights.RowLength;
-        var w = op.Weights.Data;
+        int icg = s.InChannelsPerGroup, ocg = s.OutChannelsPerGroup;
         for (int n = 0; n < s.Batch; n++)
             for (int oh = 0; oh < s.OutH; oh++)
                 for (int ow = 0; ow < s.OutW; ow++)
@@ -95,9 +147,9 @@ public sealed partial class Int8Conv2d
                                 int iw = ow * win.StrideW - win.PadLeft + kw * win.DilationW;
                                 if (iw < 0 || iw >= s.InW) continue;
                                 int x0 = ((n * s.InH + ih) * s.InW + iw) * s.InChannels + g * icg;
-                                int w0 = oc * kp + (kh * win.KernelW + kw) * icg;
+                                int k0 = (kh * win.KernelW + kw) * icg;
                                 for (int ic = 0; ic < icg; ic++)
-                                    acc += (input[x0 + ic] - op.InputZeroPoint) * w[w0 + ic];
+                                    acc += (input[x0 + ic] - op.InputZeroPoint) * op.Panels.Weight(oc, k0 + ic);
                             }
                         }
                         output[((n * s.OutH + oh) * s.OutW + ow) * s.OutChannels + oc] = op.Output.Apply(acc, oc);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Edge.Runtime.Arithmetic;
 using Edge.Runtime.Kernels.Conv;
 
@@ -8,34 +9,41 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// contract: <c>acc[n, m] = bias[m] + Σ_k (x[n, k] − zp_x)·w[m, k]</c>, then the output stage with channel m's multiplier.
 /// A Flatten before it is free: the converter permutes W's columns from CHW to HWC order, so X is the NHWC tensor as it lies.
 /// <para>
-/// Prepared once: W packed [M][Kp] (rows zero-padded to a multiple of 16, see <see cref="PackedWeights"/>), the bias as
-/// given and with <c>−zp_x·Σw</c> folded in, and the output stage. The static <c>Run</c> methods allocate nothing.
+/// Prepared once: W packed into the register tiles' panels with <c>−zp_x·Σw</c> folded into the bias
+/// (<see cref="GemmPanels"/>), and the output stage. The SIMD paths run <see cref="Int8GemmTile"/> on the rows of X in
+/// place. The static <c>Run</c> methods allocate nothing.
 /// </para>
 /// </summary>
-public sealed partial class Int8Gemm
+public sealed class Int8Gemm
 {
-    private Int8Gemm(int batch, PackedWeights weights, int[] bias, int[] foldedBias, int inputZeroPoint, OutputStage output)
-        => (Batch, Weights, Bias, FoldedBias, InputZeroPoint, Output) = (batch, weights, bias, foldedBias, inputZeroPoint, output);
+    private Int8Gemm(int batch, GemmPanels panels, int[] bias, int inputZeroPoint, OutputStage output)
+    {
+        (Batch, Panels, Bias, InputZeroPoint, Output) = (batch, panels, bias, inputZeroPoint, output);
+        Work = GemmWork.For(batch, panels.PanelsPerGroup, splitPanels: true);
+    }
 
     /// <summary>N, the rows of X and Y.</summary>
     public int Batch { get; }
-    public int InFeatures => Weights.KernelLength;
-    public int OutFeatures => Weights.Rows;
+    public int InFeatures => Panels.K;
+    public int OutFeatures => Panels.ChannelsPerGroup;
     public int InputZeroPoint { get; }
     public OutputStage Output { get; }
 
     /// <summary>
-    /// Scratch bytes <see cref="RunVector128"/> and <see cref="RunAvx2"/> need: a zero-padded copy of one row of X when K
-    /// is not a multiple of 16.
+    /// Scratch bytes the SIMD paths need (per worker, for <see cref="RunRange"/>): a block of up to eight rows of X, K padded
+    /// to a multiple of 8, where a tile's in-place reads would pass the end of X. The scalar reference needs none.
     /// </summary>
-    public int ScratchLength => InFeatures == Weights.RowLength ? 0 : Weights.RowLength;
+    public int ScratchLength => Int8GemmTile.MaxRows * Panels.KPadded;
+
+    /// <summary>Work items for <see cref="RunRange"/>: blocks of rows × blocks of 16-output panels (see <see cref="GemmWork"/>).</summary>
+    public int WorkItems => Work.Items;
 
     public int InputLength => Batch * InFeatures;
     public int OutputLength => Batch * OutFeatures;
 
-    internal PackedWeights Weights { get; }
+    internal GemmPanels Panels { get; }
     internal int[] Bias { get; }
-    internal int[] FoldedBias { get; }
+    internal GemmWork Work { get; }
 
     /// <summary>
     /// Prepares a GEMM. <paramref name="weights"/> is [outFeatures][inFeatures] in [−127, 127]; <paramref name="bias"/> is
@@ -48,18 +56,52 @@ public sealed partial class Int8Gemm
         Guard.Positive(outFeatures, nameof(outFeatures));
         Int8Conv2d.CheckZeroPoint(inputZeroPoint);
         if (output.Channels != outFeatures) throw new ArgumentException($"the output stage has {output.Channels} channels, the GEMM has {outFeatures} outputs");
-        var w = PackedWeights.FromRows(weights, outFeatures, inFeatures);
-        return new Int8Gemm(batch, w, PackedWeights.CopyBias(bias, outFeatures), w.FoldBias(bias, inputZeroPoint), inputZeroPoint, output);
+        var panels = GemmPanels.Pack(weights, 1, outFeatures, inFeatures, bias, inputZeroPoint);
+        return new Int8Gemm(batch, panels, PackedWeights.CopyBias(bias, outFeatures), inputZeroPoint, output);
     }
 
-    /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
+    /// <summary>The output pixels (rows) one register tile of <paramref name="path"/> computes at once on this machine (MR).</summary>
+    public static int TileRows(KernelPath path) => Int8GemmTile.RowsPerTile(Int8GemmTile.Resolve(path));
+
+    /// <summary>The path <see cref="Run"/> runs for <paramref name="path"/> on this machine.</summary>
+    public static KernelPath PathFor(KernelPath path) => Int8GemmTile.Resolve(path);
+
+    /// <summary>
+    /// Runs <paramref name="path"/>, or the widest path below it that this machine accelerates (<see cref="PathFor"/>):
+    /// Scalar, Vector128, Avx2, Avx512BW (AvxVnni runs Avx2), AdvSimd, AdvSimdDp.
+    /// </summary>
     public static void Run(Int8Gemm op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {
-        switch (KernelPaths.AtMost(path, KernelPath.Avx2))
+        RunRange(op, input, output, scratch, path, 0, op.WorkItems);
+    }
+
+    /// <summary>
+    /// Work items [<paramref name="begin"/>, <paramref name="end"/>) of <see cref="WorkItems"/> on <paramref name="path"/>
+    /// (resolved as in <see cref="Run"/>; the scalar reference runs whole rows, so it runs items of whole rows — all of
+    /// them at once). <paramref name="scratch"/> is this caller's own, <see cref="ScratchLength"/> bytes.
+    /// </summary>
+    public static void RunRange(Int8Gemm op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path, int begin, int end)
+    {
+        Guard.Length(input.Length, op.InputLength, "input");
+        Guard.Length(output.Length, op.OutputLength, "output");
+        op.Work.CheckRange(begin, end);
+        // The scratch is checked for every path but the scalar one on every machine, so an undersized buffer fails here
+        // too, not only where SIMD runs.
+        if (path != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "scratch");
+        var resolved = Int8GemmTile.Resolve(path);
+        if (resolved == KernelPath.Scalar)
         {
-            case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
-            case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;
-            default: RunScalar(op, input, output, scratch); break;
+            if (begin != 0 || end != op.WorkItems) throw new ArgumentOutOfRangeException(nameof(begin), "the scalar reference runs all work items at once");
+            RunScalar(op, input, output, scratch);
+            return;
+        }
+        var block = MemoryMarshal.Cast<byte, sbyte>(scratch)[..op.ScratchLength];
+        Span<int> tile = stackalloc int[Int8GemmTile.MaxRows * GemmPanels.Width];
+        int k = op.InFeatures, m = op.OutFeatures;
+        for (int item = begin; item < end; item++)
+        {
+            var (m0, m1, p0, p1) = op.Work.Item(item);
+            Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..op.InputLength], k, m0, m1, p0, p1, output, m, block, tile);
         }
     }
 
@@ -68,13 +110,12 @@ public sealed partial class Int8Gemm
     {
         Guard.Length(input.Length, op.InputLength, "input");
         Guard.Length(output.Length, op.OutputLength, "output");
-        int k = op.InFeatures, m = op.OutFeatures, kp = op.Weights.RowLength;
-        var w = op.Weights.Data;
+        int k = op.InFeatures, m = op.OutFeatures;
         for (int n = 0; n < op.Batch; n++)
             for (int o = 0; o < m; o++)
             {
                 int acc = op.Bias[o];
-                for (int i = 0; i < k; i++) acc += (input[n * k + i] - op.InputZeroPoint) * w[o * kp + i];
+                for (int i = 0; i < k; i++) acc += (input[n * k + i] - op.InputZeroPoint) * op.Panels.Weight(o, i);
                 output[n * m + o] = op.Output.Apply(acc, o);
             }
     }

@@ -83,11 +83,20 @@ internal sealed class Int8ConvOp(OpReader r, Int8Conv2d kernel, KernelPath path)
 {
     public Int8Conv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8Conv2d);
-    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
-    public override int ScratchBytes => path >= KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
+    public override KernelPath Path { get; } = Int8Conv2d.PathFor(path);
+    public override int ScratchBytes => Path != KernelPath.Scalar ? KernelOp.ScratchLength : 0;
+
+    /// <summary>Blocks of output pixels × blocks of output-channel panels; the scalar reference runs whole.</summary>
+    public override int WorkItems => Path != KernelPath.Scalar ? KernelOp.WorkItems : 1;
 
     public override void Run(in ArenaView arena)
-        => Int8Conv2d.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path);
+        => Int8Conv2d.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, Path);
+
+    public override void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (Path == KernelPath.Scalar) base.RunRange(arena, begin, end);
+        else Int8Conv2d.RunRange(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, Path, begin, end);
+    }
 }
 
 internal sealed class Int8DepthwiseConvOp(OpReader r, Int8DepthwiseConv2d kernel, KernelPath path) : SessionOp(r)

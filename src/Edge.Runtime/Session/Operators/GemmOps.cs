@@ -63,11 +63,20 @@ internal sealed class Int8GemmOp(OpReader r, Int8Gemm kernel, KernelPath path) :
 {
     public Int8Gemm KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8Gemm);
-    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
-    public override int ScratchBytes => path >= KernelPath.Vector128 ? KernelOp.ScratchLength : 0;
+    public override KernelPath Path { get; } = Int8Gemm.PathFor(path);
+    public override int ScratchBytes => Path != KernelPath.Scalar ? KernelOp.ScratchLength : 0;
+
+    /// <summary>Blocks of rows × blocks of output panels (a one-row GEMM splits over its outputs); the scalar reference runs whole.</summary>
+    public override int WorkItems => Path != KernelPath.Scalar ? KernelOp.WorkItems : 1;
 
     public override void Run(in ArenaView arena)
-        => Int8Gemm.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path);
+        => Int8Gemm.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, Path);
+
+    public override void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (Path == KernelPath.Scalar) base.RunRange(arena, begin, end);
+        else Int8Gemm.RunRange(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, Path, begin, end);
+    }
 }
 
 internal sealed class FloatGemmOp(OpReader r, FloatGemm kernel) : SessionOp(r)

@@ -1,92 +1,72 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Edge.Runtime.Kernels.Gemm;
 
 namespace Edge.Runtime.Kernels.Conv;
 
 /// <summary>
-/// The Vector128 convolution, im2col-free: for each output pixel and group, the window is gathered into scratch as
-/// one row of Kp int8 in [KH][KW][ICg] order — the packed weights' order — with <c>zp_x</c> in the padding (the folded
-/// bias subtracts <c>zp_x·Σw</c>, so a padded tap adds <c>zp_x·w − zp_x·w = 0</c>, as the contract says); whatever lies in
-/// [K, Kp) meets zero weights.
-/// Then <see cref="Int8Dot.Rows"/> takes its dot products with the group's weight rows, four output channels at a time.
-/// Windows inside the input whose rows hold at most 16 values (first layers) are assembled in registers instead
-/// (<see cref="ShuffleRows"/>): the dot product then reads each 16-byte chunk as it was stored, whole.
+/// The im2col side of the SIMD convolution: for each tile of output pixels and each group, the pixels' windows are
+/// gathered into a block in scratch, one row of K int8 per pixel in [KH][KW][ICg] order — the order of the packed
+/// weights' k — with <c>zp_x</c> in the padding (the folded bias subtracts <c>zp_x·Σw</c>, so a padded tap adds
+/// <c>zp_x·w − zp_x·w = 0</c>, as the contract says), at a row stride of <see cref="RowStride"/>; whatever lies in
+/// [K, KPadded) meets zero weights. Then the block is the A of <see cref="Int8GemmTile.Run"/>.
+/// <code>
+///   block (scratch):  row i = window of pixel m0 + i    ┌ K bytes ┬ slack ┐   × up to 8 rows (the path's tile rows)
+/// </code>
+/// Windows inside the input whose rows hold at most 16 values (first layers on 1–3 channels: K = 9·C or 25·C) are
+/// assembled in registers instead (<see cref="ShuffleRows"/>).
 /// </summary>
 public sealed partial class Int8Conv2d
 {
-    /// <summary>
-    /// The Vector128 path, bit-exact with <see cref="RunScalar"/>; the scalar reference when Vector128 is not
-    /// hardware accelerated. <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> bytes.
-    /// </summary>
-    public static void RunVector128(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch)
-    {
-        // The scratch is checked on every machine, so a caller's undersized buffer fails here too, not only where SIMD runs.
-        Guard.Length(scratch.Length, op.ScratchLength, "scratch");
-        if (!Vector128.IsHardwareAccelerated)
-        {
-            RunScalar(op, input, output, scratch);
-            return;
-        }
-        RunRows(op, input, output, scratch, avx2: false);
-    }
-
-    /// <summary>
-    /// The pixel loop of the SIMD paths: each pixel's window (gathered, or read in place), then its dot products with
-    /// <see cref="Int8Dot.Rows"/> (Vector128) or <see cref="Int8DotAvx2.Rows"/> (AVX2, which the caller has checked).
-    /// </summary>
-    private static void RunRows(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, bool avx2)
+    /// <summary>Pixels [m0, m1) × panels [p0, p1) of every group, through the im2col block.</summary>
+    private static void RunIm2col(Int8Conv2d op, KernelPath path, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<sbyte> block,
+        Span<int> tile, int m0, int m1, int p0, int p1)
     {
         var s = op.Shape;
-        Guard.Length(input.Length, s.InputLength, "input");
-        Guard.Length(output.Length, s.OutputLength, "output");
-        var window = MemoryMarshal.Cast<byte, sbyte>(scratch)[..op.ScratchLength];
-        int ocg = s.OutChannelsPerGroup;
         var win = s.Window;
+        int mr = Int8GemmTile.RowsPerTile(path), stride = op.RowStride, pixels = s.OutH * s.OutW;
         // Columns whose window lies inside the input take every tap; only the others are clipped (which divides).
         var (interiorLo, interiorHi) = WindowTaps.Interior(s.OutW, win.KernelW, win.StrideW, win.PadLeft, win.DilationW, s.InW);
         var (rowsLo, rowsHi) = WindowTaps.Interior(s.OutH, win.KernelH, win.StrideH, win.PadTop, win.DilationH, s.InH);
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
-                for (int ow = 0; ow < s.OutW; ow++)
+        ref sbyte a = ref MemoryMarshal.GetReference(block);
+        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        for (int m = m0; m < m1; m += mr)
+        {
+            int rows = Math.Min(mr, m1 - m);
+            for (int g = 0; g < s.Group; g++)
+            {
+                for (int i = 0; i < rows; i++)
                 {
-                    int pixel = (n * s.OutH + oh) * s.OutW + ow;
-                    var taps = ow >= interiorLo && ow < interiorHi
-                        ? (0, win.KernelW) : WindowTaps.Inside(win.KernelW, win.DilationW, ow * win.StrideW - win.PadLeft, s.InW);
-                    var y = output.Slice(pixel * s.OutChannels, s.OutChannels);
-                    for (int g = 0; g < s.Group; g++)
+                    int pixel = m + i, n = pixel / pixels, oh = pixel % pixels / s.OutW, ow = pixel % s.OutW;
+                    var window = block.Slice(i * stride, stride);
+                    bool inside = ow >= interiorLo && ow < interiorHi;
+                    // A window wholly inside the input, whose rows are short, is assembled in registers.
+                    bool assembled = op.RowShuffles is not null && inside && oh >= rowsLo && oh < rowsHi
+                        && ShuffleRows(op, input, n, oh, ow, window);
+                    if (!assembled)
                     {
-                        ReadOnlySpan<sbyte> row;
-                        if (op.ReadsPixelsInPlace)
-                        {
-                            int ipixel = (n * s.InH + oh * s.Window.StrideH) * s.InW + ow * s.Window.StrideW;
-                            row = input.Slice(ipixel * s.InChannels, s.InChannels);
-                        }
-                        else
-                        {
-                            // A window wholly inside the input, whose rows are short, is assembled in registers.
-                            bool assembled = op.RowShuffles is not null && oh >= rowsLo && oh < rowsHi && ow >= interiorLo && ow < interiorHi
-                                && ShuffleRows(op, input, n, oh, ow, window);
-                            if (!assembled) Gather(op, input, n, oh, ow, taps, g, window);
-                            row = window;
-                        }
-                        if (avx2) Int8DotAvx2.Rows(row, op.Weights, op.FoldedBias, op.Output, g * ocg, ocg, y);
-                        else Int8Dot.Rows(row, op.Weights, op.FoldedBias, op.Output, g * ocg, ocg, y);
+                        var taps = inside ? (0, win.KernelW) : WindowTaps.Inside(win.KernelW, win.DilationW, ow * win.StrideW - win.PadLeft, s.InW);
+                        Gather(op, input, n, oh, ow, taps, g, window);
                     }
                 }
+                Int8GemmTile.Run(path, op.Panels, op.Output, g, rows, ref a, stride, p0, p1,
+                    ref Unsafe.Add(ref y, (nint)m * s.OutChannels), s.OutChannels, tile);
+            }
+        }
     }
 
-    /// <summary>Bytes past Kp that <see cref="Gather"/> may write: its copies and fills move whole 16-byte vectors.</summary>
+    /// <summary>Bytes past <see cref="GatherLength"/> that <see cref="Gather"/> may write: its copies and fills move whole 16-byte vectors.</summary>
     private const int GatherSlack = 16;
 
     /// <summary>
     /// Copies group <paramref name="g"/>'s window at output (n, oh, ow) into <paramref name="window"/>[0..K), zp_x in the
     /// padding; <paramref name="taps"/> are the window's columns on real input (<see cref="WindowTaps.Inside"/>). Copies
     /// and fills move whole 16-byte vectors where they can: each may run past its end into what the next one overwrites
-    /// (the runs are written in increasing order), and the last into [K, Kp + 16), which only meets zero weights or lies
-    /// past Kp. A copy whose last vector would read past the input falls back to an exact copy.
+    /// (the runs are written in increasing order), and the last into [K, GatherLength + 16), which only meets zero weights or lies
+    /// past KPadded. A copy whose last vector would read past the input falls back to an exact copy.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the caller's inlining budget for the dot products and the output stage
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the tile loop small
     private static void Gather(Int8Conv2d op, ReadOnlySpan<sbyte> input, int n, int oh, int ow, (int Lo, int Hi) taps, int g, Span<sbyte> window)
     {
         var s = op.Shape;
@@ -149,7 +129,7 @@ public sealed partial class Int8Conv2d
     /// chunk, which the dot product's load of the same chunk then reads straight from the store. False, and nothing written,
     /// when a row's 16-byte load would read past the input (the caller gathers instead).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the caller's inlining budget for the dot products and the output stage
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the tile loop small
     private static bool ShuffleRows(Int8Conv2d op, ReadOnlySpan<sbyte> input, int n, int oh, int ow, Span<sbyte> window)
     {
         var s = op.Shape;
@@ -160,7 +140,7 @@ public sealed partial class Int8Conv2d
         ref byte x = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(input));
         ref byte w = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(window));
         ref byte shuffles = ref MemoryMarshal.GetArrayDataReference(op.RowShuffles!);
-        int chunks = op.Weights.RowLength / 16;
+        int chunks = op.GatherLength / 16;
         for (int chunk = 0; chunk < chunks; chunk++)
         {
             // The rows with values in bytes [16·chunk, 16·chunk + 16) of the window.

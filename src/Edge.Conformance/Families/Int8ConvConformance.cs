@@ -1,0 +1,114 @@
+using Edge.Core.Shapes;
+using Edge.Runtime.Kernels;
+using Edge.Runtime.Kernels.Conv;
+
+namespace Edge.Conformance.Families;
+
+/// <summary>
+/// <see cref="Int8Conv2d"/> on one kernel path against its scalar reference, bit for bit, on seeded shapes: input and
+/// output channels 1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65 × kernel sizes 1, 3, 5, 7, 11; the 1×1 in-place
+/// convolution with pixel counts around the path's tile rows; strides 1, 2, 4; dilation 2; asymmetric padding; groups;
+/// first layers on 1–3 channels (K = 9·C or 25·C); batch 2; zero points −128, 0, 127; weights ±127; active clamps;
+/// wrapping accumulators. Each case also runs its work items in random splits (<see cref="Int8Conv2d.RunRange"/>).
+/// </summary>
+public static class Int8ConvConformance
+{
+    private static readonly int[] Channels = [1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65];
+    private static readonly int[] KernelSizes = [1, 3, 5, 7, 11];
+
+    public static IEnumerable<ConformanceCase> Cases(KernelPath path, bool quick)
+    {
+        string family = $"Int8Conv2d/{Int8Conv2d.PathFor(path)}";
+        int mr = Int8Conv2d.TileRows(path);
+        var cases = new List<ConvParameters>();
+        int seed = 1000;
+
+        // Channels × kernel sizes, "same"-style padding that differs per side, strides 1, 2, 4 in turn.
+        for (int i = 0; i < Channels.Length; i++)
+            for (int j = 0; j < KernelSizes.Length; j++)
+            {
+                int ic = Channels[i], oc = Channels[(i * 5 + j * 3 + 2) % Channels.Length], k = KernelSizes[j];
+                int stride = ((i + j) % 3) switch { 0 => 1, 1 => 2, _ => 4 };
+                // Inputs a little larger than the kernel (the large kernels on fewer pixels: K = 121·C is long already).
+                int size = k >= 7 ? k - 3 + (i + 2 * j) % 4 : k + 2 + (i + 2 * j) % 6;
+                var window = new Window2d(k, k, stride, stride, k / 2, k / 2 - (i % 2) * (k / 2), (k - 1) / 2, k / 2);
+                cases.Add(new ConvParameters(1, size, size + 1, ic, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 2 == 0, false));
+            }
+
+        // 1×1, stride 1, unpadded: pixels read in place; pixel counts around the tile rows, channels across the panels.
+        foreach (int pixels in new[] { 1, 2, mr - 1, mr, mr + 1, 2 * mr + 1, 37 }.Where(p => p >= 1).Distinct())
+            foreach (int ic in new[] { 1, 7, 8, 17, 24, 65 })
+            {
+                int oc = Channels[(pixels + ic) % Channels.Length];
+                cases.Add(new ConvParameters(1, 1, pixels, ic, oc, new Window2d(1, 1), 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 2 == 1, false));
+            }
+
+        // Strides 1, 2, 4 and dilation 2 with asymmetric padding; a 1×1 with stride 2 (gathered, not in place).
+        foreach (int stride in new[] { 1, 2, 4 })
+            foreach (int dilation in new[] { 1, 2 })
+            {
+                var window = new Window2d(3, 3, stride, stride, 2, 0, 1, 3, dilation, dilation);
+                cases.Add(new ConvParameters(2, 11, 9, 13, 17, window, 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
+            }
+        cases.Add(new ConvParameters(1, 9, 8, 24, 33, new Window2d(1, 1, 2, 2), 1, ++seed, -128, false, true, false));
+
+        // Groups (not depthwise): 2, 3, 4 groups × channels per group.
+        foreach (int g in new[] { 2, 3, 4 })
+            foreach (var (icg, ocg) in new[] { (1, 5), (3, 16), (5, 17), (8, 1), (17, 3) })
+            {
+                var window = new Window2d(3, 3, 1 + icg % 2, 1, 1, 2, 0, 1, 1 + g % 2, 1);
+                cases.Add(new ConvParameters(1, 7, 8, icg * g, ocg * g, window, g, ++seed, ZeroPoint(seed), seed % 2 == 1, true, false));
+            }
+
+        // First layers: 1–3 input channels, K = 9·C or 25·C, assembled in registers where the window lies inside.
+        foreach (int c in new[] { 1, 2, 3 })
+        {
+            cases.Add(new ConvParameters(1, 23, 21, c, 32, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(1, 16, 15, c, 6, new Window2d(5, 5, 1, 1, 2, 2, 2, 2), 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
+        }
+
+        // Wrapping accumulators at the extreme zero points.
+        foreach (int zp in new[] { -128, 0, 127 })
+            cases.Add(new ConvParameters(1, 5, 6, 19, 9, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 1, ++seed, zp, true, false, true));
+
+        for (int i = 0; i < cases.Count; i++)
+            if (!quick || i % 5 == 0 || i >= cases.Count - 3) yield return Case(family, path, cases[i]);
+    }
+
+    /// <summary>One convolution case's parameters, printed in full on failure.</summary>
+    private readonly record struct ConvParameters(int Batch, int H, int W, int InChannels, int OutChannels, Window2d Window, int Group,
+        int Seed, int InputZeroPoint, bool Extreme, bool Clamped, bool Wrap);
+
+    private static ConformanceCase Case(string family, KernelPath path, ConvParameters p)
+    {
+        var shape = new Conv2dShape(p.Batch, p.H, p.W, p.InChannels, p.OutChannels, p.Window, p.Group);
+        return new(family, $"{shape} seed {p.Seed} zp_x {p.InputZeroPoint} extreme {p.Extreme} clamped {p.Clamped} wrapping {p.Wrap}", () =>
+        {
+            var rng = new Random(p.Seed);
+            var input = Data.Activations(rng, shape.InputLength, p.Extreme);
+            var weights = Data.Weights(rng, shape.OutChannels * shape.KernelLength, p.Extreme);
+            var bias = Data.Bias(rng, shape.OutChannels, shape.KernelLength, p.Wrap);
+            var stage = Data.Stage(rng, shape.OutChannels, shape.KernelLength, p.Clamped, p.Wrap);
+            var op = Int8Conv2d.Prepare(shape, weights, bias, p.InputZeroPoint, stage);
+            var reference = new sbyte[shape.OutputLength];
+            Int8Conv2d.RunScalar(op, input, reference, []);
+            var actual = new sbyte[shape.OutputLength];
+            var scratch = new byte[op.ScratchLength];
+            Int8Conv2d.Run(op, input, actual, scratch, path);
+            var locate = Compare.Nhwc(shape.OutH, shape.OutW, shape.OutChannels);
+            var difference = Compare.FirstDifference<sbyte>(reference, actual, locate);
+            if (difference is not null) return difference;
+            if (Int8Conv2d.PathFor(path) == KernelPath.Scalar) return null;
+            foreach (var split in Data.Splits(rng, op.WorkItems))
+            {
+                var parts = new sbyte[shape.OutputLength];
+                foreach (var (begin, end) in split) Int8Conv2d.RunRange(op, input, parts, scratch, path, begin, end);
+                difference = Compare.FirstDifference<sbyte>(reference, parts, locate);
+                if (difference is not null) return $"work items split {Data.Show(split)} of {op.WorkItems}: {difference}";
+            }
+            return null;
+        });
+    }
+
+    private static int ZeroPoint(int seed) => (seed % 4) switch { 0 => -128, 1 => 0, 2 => 127, _ => seed * 37 % 255 - 128 };
+}

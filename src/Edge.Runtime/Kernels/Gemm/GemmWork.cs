@@ -1,0 +1,48 @@
+namespace Edge.Runtime.Kernels.Gemm;
+
+/// <summary>
+/// How a convolution or GEMM splits into work items for threads: blocks of <see cref="RowsPerItem"/> A rows (output
+/// pixels, or GEMM rows) × blocks of <see cref="PanelsPerItem"/> panels of 16 output channels, item i being row block
+/// i / PanelItems and panel block i % PanelItems. Items write disjoint outputs and every output is computed the same way
+/// in any item, so any split of [0, <see cref="Items"/>) gives the same bytes. The split depends only on the shape, not
+/// on the kernel path (<see cref="RowsPerItem"/> is a multiple of every path's tile rows).
+/// </summary>
+internal readonly record struct GemmWork(int Rows, int Panels, int RowsPerItem, int PanelsPerItem)
+{
+    /// <summary>Rows per item: a multiple of every tile's rows (1, 2, 4, 8).</summary>
+    public const int DefaultRowsPerItem = 32;
+
+    /// <summary>At least this many items when the panels allow it (a GEMM of one row splits over its output channels).</summary>
+    private const int MinItems = 8;
+
+    public int RowItems => (Rows + RowsPerItem - 1) / RowsPerItem;
+    public int PanelItems => (Panels + PanelsPerItem - 1) / PanelsPerItem;
+    public int Items => RowItems * PanelItems;
+
+    /// <summary>
+    /// The split of <paramref name="rows"/> × <paramref name="panels"/>: panel blocks only where the row blocks are too few
+    /// for <c>MinItems</c> items and <paramref name="splitPanels"/> allows it (an im2col convolution gathers its rows once
+    /// per item, so it splits rows only).
+    /// </summary>
+    public static GemmWork For(int rows, int panels, bool splitPanels)
+    {
+        int rowItems = (rows + DefaultRowsPerItem - 1) / DefaultRowsPerItem;
+        int panelItems = splitPanels && rowItems < MinItems ? Math.Min(panels, (MinItems + rowItems - 1) / rowItems) : 1;
+        int perItem = (panels + panelItems - 1) / panelItems;
+        return new GemmWork(rows, panels, DefaultRowsPerItem, perItem);
+    }
+
+    /// <summary>Item <paramref name="item"/>'s rows [M0, M1) and panels [P0, P1).</summary>
+    public (int M0, int M1, int P0, int P1) Item(int item)
+    {
+        int r = item / PanelItems, p = item % PanelItems;
+        return (r * RowsPerItem, Math.Min(Rows, (r + 1) * RowsPerItem), p * PanelsPerItem, Math.Min(Panels, (p + 1) * PanelsPerItem));
+    }
+
+    /// <summary>Throws unless [begin, end) lies in [0, Items).</summary>
+    public void CheckRange(int begin, int end)
+    {
+        if (begin < 0 || end > Items || begin > end)
+            throw new ArgumentOutOfRangeException(nameof(begin), $"work items [{begin}, {end}) are not within [0, {Items})");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Edge.Runtime.Kernels.Gemm;
+
+/// <summary>
+/// The AVX2 tiles: 4 rows × 16 channels in eight 256-bit accumulators (two per row: channels 0–7 and 8–15), and the
+/// one-row twin.
+/// <para>
+/// Per quad (4 k) of a row, its 4 bytes are broadcast to all lanes, <c>x</c>; a panel quad is two vectors of 8 channels ×
+/// 4 k, <c>b</c>. <c>vpmaddubsw</c> multiplies unsigned bytes by signed bytes and adds adjacent pairs into int16 with
+/// saturation; it is fed <c>|x|</c> (<c>vpabsb</c>: x in [−128, 127], so |x| ≤ 128 fits an unsigned byte, −128 → 128) and
+/// <c>sign(b, x)</c> (<c>vpsignb</c>: b negated where x &lt; 0, zeroed where x = 0; b in [−127, 127], so −b fits). Each
+/// product <c>|x|·sign(b, x) = x·b</c> exactly, and each pair sum is at most 2·128·127 = 32,512 &lt; 32,767 in magnitude:
+/// the saturation never happens. <c>vpmaddwd</c> by ones then adds the two pair sums of a channel's quad into int32
+/// (exact), and the accumulators add in int32 with wraparound — the contract's accumulator modulo 2^32. Weights of −128
+/// never reach here (<see cref="PackedWeights.CheckSymmetric"/>), which is what makes −b and the bound hold.
+/// </para>
+/// </summary>
+internal static partial class Int8GemmTile
+{
+    private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, ref int tile)
+    {
+        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<int> c20 = default, c21 = default, c30 = default, c31 = default;
+        var ones = Vector256.Create((short)1);
+        ref sbyte a1 = ref Unsafe.Add(ref a, lda);
+        ref sbyte a2 = ref Unsafe.Add(ref a1, lda);
+        ref sbyte a3 = ref Unsafe.Add(ref a2, lda);
+        for (nint q = 0; q < quads; q++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));
+            var b1 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 32));
+            var x = Vector256.Create(Quad(ref a, q)).AsSByte();
+            var ax = Avx2.Abs(x);
+            c00 += Avx2Dot(ax, x, b0, ones);
+            c01 += Avx2Dot(ax, x, b1, ones);
+            x = Vector256.Create(Quad(ref a1, q)).AsSByte();
+            ax = Avx2.Abs(x);
+            c10 += Avx2Dot(ax, x, b0, ones);
+            c11 += Avx2Dot(ax, x, b1, ones);
+            x = Vector256.Create(Quad(ref a2, q)).AsSByte();
+            ax = Avx2.Abs(x);
+            c20 += Avx2Dot(ax, x, b0, ones);
+            c21 += Avx2Dot(ax, x, b1, ones);
+            x = Vector256.Create(Quad(ref a3, q)).AsSByte();
+            ax = Avx2.Abs(x);
+            c30 += Avx2Dot(ax, x, b0, ones);
+            c31 += Avx2Dot(ax, x, b1, ones);
+        }
+        c00.StoreUnsafe(ref tile, 0);
+        c01.StoreUnsafe(ref tile, 8);
+        c10.StoreUnsafe(ref tile, 16);
+        c11.StoreUnsafe(ref tile, 24);
+        c20.StoreUnsafe(ref tile, 32);
+        c21.StoreUnsafe(ref tile, 40);
+        c30.StoreUnsafe(ref tile, 48);
+        c31.StoreUnsafe(ref tile, 56);
+    }
+
+    private static void Avx2Rows1(ref sbyte a, ref sbyte b, int quads, ref int tile)
+    {
+        // Two accumulator pairs (even and odd quads) keep two independent add chains in flight.
+        Vector256<int> c0 = default, c1 = default, d0 = default, d1 = default;
+        var ones = Vector256.Create((short)1);
+        nint q = 0;
+        for (; q + 1 < quads; q += 2)
+        {
+            var x = Vector256.Create(Quad(ref a, q)).AsSByte();
+            var ax = Avx2.Abs(x);
+            c0 += Avx2Dot(ax, x, Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes)), ones);
+            c1 += Avx2Dot(ax, x, Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 32)), ones);
+            x = Vector256.Create(Quad(ref a, q + 1)).AsSByte();
+            ax = Avx2.Abs(x);
+            d0 += Avx2Dot(ax, x, Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 64)), ones);
+            d1 += Avx2Dot(ax, x, Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 96)), ones);
+        }
+        if (q < quads)
+        {
+            var x = Vector256.Create(Quad(ref a, q)).AsSByte();
+            var ax = Avx2.Abs(x);
+            c0 += Avx2Dot(ax, x, Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes)), ones);
+            c1 += Avx2Dot(ax, x, Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 32)), ones);
+        }
+        (c0 + d0).StoreUnsafe(ref tile, 0);
+        (c1 + d1).StoreUnsafe(ref tile, 8);
+    }
+
+    /// <summary>Per channel of <paramref name="b"/> (8 × 4 k), <c>Σ_j x[j]·b[j]</c> in int32: see the type's summary for why it is exact.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Avx2Dot(Vector256<byte> ax, Vector256<sbyte> x, Vector256<sbyte> b, Vector256<short> ones)
+        => Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(b, x)), ones);
+}

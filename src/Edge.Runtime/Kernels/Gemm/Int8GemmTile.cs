@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Edge.Runtime.Arithmetic;
+
+namespace Edge.Runtime.Kernels.Gemm;
+
+/// <summary>
+/// The register-tile microkernels behind every convolution and GEMM: a tile of <see cref="RowsPerTile"/> A rows (output
+/// pixels) × 16 B channels (one panel of <see cref="GemmPanels"/>) held in int32 accumulators across the whole K loop,
+/// then the folded bias and the output stage applied to the accumulator tile and one store per row.
+/// <para>
+/// A rows are read at a stride <c>lda</c>, <see cref="GemmPanels.KPadded"/> bytes each: in place from an NHWC tensor
+/// (1×1 convolutions, GEMM rows) or from an im2col block in scratch. The bytes in [K, KPadded) of a row may be anything
+/// (they meet zero weights). A tile with fewer valid rows than <see cref="RowsPerTile"/> runs the full kernel over
+/// rows that must be readable but whose sums are never stored (one valid row runs the one-row kernel instead); a panel
+/// past the group's channels computes zeros that are never stored. So M, N and K remainders run the same kernels.
+/// </para>
+/// <para>
+/// Per path (files Int8GemmTile.&lt;Isa&gt;.cs): Vector128 1×16, AVX2 4×16 (<c>vpmaddubsw</c> + <c>vpmaddwd</c>), AVX-512BW
+/// 8×16 (the same on 512 bits), AdvSimd 2×16 (<c>smull</c>/<c>smlal</c> + <c>sadalp</c>), AdvSimdDp 4×16 (<c>sdot</c>); each
+/// with a 1×16 twin. All sums wrap modulo 2^32, as the contract's accumulator: the same value as the scalar reference's
+/// in any order.
+/// </para>
+/// </summary>
+internal static partial class Int8GemmTile
+{
+    /// <summary>The largest <see cref="RowsPerTile"/>: scratch blocks and tiles are sized for it.</summary>
+    public const int MaxRows = 8;
+
+    /// <summary>
+    /// The path the engine runs when <paramref name="path"/> is asked for on this machine: the widest engine path up to it
+    /// that the CPU accelerates, within the family asked for (an x86 path asked for on ARM64 runs the widest ARM64 one, as
+    /// <see cref="KernelPaths.Supported"/> says, and the other way round). AVX-VNNI has no kernel of its own (this project's machines could not test one), so it
+    /// runs AVX2; Scalar means the caller's scalar reference.
+    /// </summary>
+    public static KernelPath Resolve(KernelPath path)
+    {
+        var widest = path.IsArm64() ? KernelPath.AdvSimdDp : KernelPath.Avx512BW;
+        var p = KernelPaths.Supported(KernelPaths.AtMost(path, widest));
+        return p == KernelPath.AvxVnni ? KernelPath.Avx2 : p;
+    }
+
+    /// <summary>The A rows of one full tile of a resolved path (MR).</summary>
+    public static int RowsPerTile(KernelPath path) => path switch
+    {
+        KernelPath.Avx512BW => 8,
+        KernelPath.Avx2 or KernelPath.AdvSimdDp => 4,
+        KernelPath.AdvSimd => 2,
+        _ => 1,
+    };
+
+    /// <summary>Rows of A a tile of <paramref name="rows"/> valid rows reads: 1 for one row, otherwise the path's MR.</summary>
+    public static int RowsRead(KernelPath path, int rows) => rows == 1 ? 1 : RowsPerTile(path);
+
+    /// <summary>
+    /// Panels [<paramref name="panelBegin"/>, <paramref name="panelEnd"/>) of group <paramref name="group"/> against the
+    /// tile's A rows (<paramref name="rows"/> valid, <see cref="RowsRead"/> readable, at stride <paramref name="lda"/>):
+    /// for valid row i and each of the group's channels c in the panels,
+    /// <c>y[i·ldc + c] = stage(foldedBias[c] + Σ_k a[i][k]·w[c][k])</c>, with c counted over all groups.
+    /// <paramref name="tile"/> holds <see cref="MaxRows"/>·16 int32. <paramref name="path"/> is resolved (<see cref="Resolve"/>), not Scalar.
+    /// </summary>
+    public static void Run(KernelPath path, GemmPanels w, OutputStage stage, int group, int rows, ref sbyte a, nint lda,
+        int panelBegin, int panelEnd, ref sbyte y, nint ldc, Span<int> tile)
+    {
+        ref sbyte b0 = ref MemoryMarshal.GetArrayDataReference(w.Data);
+        ref int t = ref MemoryMarshal.GetReference(tile);
+        int quads = w.KPadded / 4;
+        bool one = rows == 1;
+        for (int p = panelBegin; p < panelEnd; p++)
+        {
+            ref sbyte b = ref Unsafe.Add(ref b0, w.PanelOffset(group, p));
+            switch (path)
+            {
+                case KernelPath.Avx512BW:
+                    if (one) Avx512BWRows1(ref a, ref b, quads, ref t); else Avx512BWRows8(ref a, lda, ref b, quads, ref t);
+                    break;
+                case KernelPath.Avx2:
+                    if (one) Avx2Rows1(ref a, ref b, quads, ref t); else Avx2Rows4(ref a, lda, ref b, quads, ref t);
+                    break;
+                case KernelPath.AdvSimdDp:
+                    if (one) AdvSimdDpRows1(ref a, ref b, quads, ref t); else AdvSimdDpRows4(ref a, lda, ref b, quads, ref t);
+                    break;
+                case KernelPath.AdvSimd:
+                    if (one) AdvSimdRows1(ref a, ref b, quads, ref t); else AdvSimdRows2(ref a, lda, ref b, quads, ref t);
+                    break;
+                default:
+                    for (int i = 0; i < rows; i++) Vector128Rows1(ref Unsafe.Add(ref a, i * lda), ref b, quads, ref Unsafe.Add(ref t, i * GemmPanels.Width));
+                    break;
+            }
+            Store(path.IsX86(), w, stage, group, p, rows, ref t, ref y, ldc);
+        }
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="m0"/>, <paramref name="m1"/>) of A read in place, row m at <c>a[m·lda]</c> (GEMM rows, or the
+    /// pixels of a 1×1 convolution), × panels [<paramref name="p0"/>, <paramref name="p1"/>) of group 0; row m's outputs at
+    /// <c>y[m·ldc]</c>. A tile whose reads would pass the end of <paramref name="a"/> (the last rows, or rows past m1 that
+    /// a full tile reads) runs on a copy of its valid rows in <paramref name="block"/> (<see cref="MaxRows"/>·KPadded bytes).
+    /// </summary>
+    public static void RunInPlaceRows(KernelPath path, GemmPanels w, OutputStage stage, ReadOnlySpan<sbyte> a, int lda, int m0, int m1,
+        int p0, int p1, Span<sbyte> y, int ldc, Span<sbyte> block, Span<int> tile)
+    {
+        int mr = RowsPerTile(path), kp = w.KPadded;
+        ref sbyte ra = ref MemoryMarshal.GetReference(a);
+        ref sbyte ry = ref MemoryMarshal.GetReference(y);
+        for (int m = m0; m < m1; m += mr)
+        {
+            int rows = Math.Min(mr, m1 - m);
+            if ((long)(m + RowsRead(path, rows) - 1) * lda + kp <= a.Length)
+                Run(path, w, stage, 0, rows, ref Unsafe.Add(ref ra, m * lda), lda, p0, p1, ref Unsafe.Add(ref ry, m * ldc), ldc, tile);
+            else
+            {
+                for (int i = 0; i < rows; i++) a.Slice((m + i) * lda, w.K).CopyTo(block.Slice(i * kp));
+                Run(path, w, stage, 0, rows, ref MemoryMarshal.GetReference(block), kp, p0, p1, ref Unsafe.Add(ref ry, m * ldc), ldc, tile);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output stage on the accumulator tile of panel <paramref name="panel"/>: the folded bias added, then requantize,
+    /// zero point and clamp eight lanes at a time (AVX2 tables, which any channel may start) or four (Vector128 tables,
+    /// where they reach; the scalar stage for the lanes where they do not), and one store per row of the channels that exist.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(bool avx2, GemmPanels w, OutputStage stage, int group, int panel, int rows, ref int tile, ref sbyte y, nint ldc)
+    {
+        int n0 = panel * GemmPanels.Width;
+        int count = Math.Min(GemmPanels.Width, w.ChannelsPerGroup - n0);
+        int c0 = group * w.ChannelsPerGroup + n0;
+        ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), group * w.PaddedChannelsPerGroup + n0);
+        for (int i = 0; i < rows; i++)
+        {
+            ref int acc = ref Unsafe.Add(ref tile, i * GemmPanels.Width);
+            ref sbyte yi = ref Unsafe.Add(ref y, i * ldc + c0);
+            if (avx2)
+            {
+                for (int h = 0; h < count; h += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref acc, (nuint)h) + Vector256.LoadUnsafe(ref bias, (nuint)h);
+                    var q = stage.Apply(v, c0 + h);
+                    var bytes = Vector128.Narrow(Vector128.Narrow(q.GetLower(), q.GetUpper()), Vector128<short>.Zero);
+                    if (h + 8 <= count) Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref yi, h)), bytes.AsInt64().ToScalar());
+                    else
+                        for (int j = 0; h + j < count; j++) Unsafe.Add(ref yi, h + j) = bytes.GetElement(j);
+                }
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                for (int h = 0; h < count; h += 4)
+                {
+                    if (c0 + h + 4 <= stage.VectorMultiplier.Length)
+                    {
+                        var v = Vector128.LoadUnsafe(ref acc, (nuint)h) + Vector128.LoadUnsafe(ref bias, (nuint)h);
+                        var q = stage.Apply(v, c0 + h);
+                        if (h + 4 <= count)
+                        {
+                            var bytes = Vector128.Narrow(Vector128.Narrow(q, q), Vector128<short>.Zero);
+                            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref yi, h)), bytes.AsInt32().ToScalar());
+                        }
+                        else
+                            for (int j = 0; h + j < count; j++) Unsafe.Add(ref yi, h + j) = (sbyte)q.GetElement(j);
+                    }
+                    else
+                        for (int j = h; j < count && j < h + 4; j++)
+                            Unsafe.Add(ref yi, j) = stage.Apply(unchecked(Unsafe.Add(ref acc, j) + Unsafe.Add(ref bias, j)), c0 + j);
+                }
+            }
+            else
+                for (int j = 0; j < count; j++)
+                    Unsafe.Add(ref yi, j) = stage.Apply(unchecked(Unsafe.Add(ref acc, j) + Unsafe.Add(ref bias, j)), c0 + j);
+        }
+    }
+
+    /// <summary>The 4 bytes of quad <paramref name="q"/> of an A row, as one int (to broadcast).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Quad(ref sbyte row, nint q) => Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row, q * 4)));
+}
