@@ -38,8 +38,30 @@ public enum KernelPath
 /// <summary>The kernel paths this process can run.</summary>
 public static class KernelPaths
 {
-    /// <summary>The fastest path available on this machine.</summary>
-    public static KernelPath Best => Supported(KernelPath.Avx512BW);
+    /// <summary>
+    /// The fastest path available on this machine: the widest it accelerates, except that AMD cores before Zen 5
+    /// (family 19h and older) run 512-bit instructions as two 256-bit halves, where the AVX-512BW kernels measured
+    /// 0–15 % slower than AVX2 (bench/RESULTS.md), so <see cref="KernelPath.Avx2"/> is chosen there.
+    /// </summary>
+    public static KernelPath Best { get; } = ChooseBest();
+
+    private static KernelPath ChooseBest()
+    {
+        var widest = Supported(KernelPath.Avx512BW);
+        return widest == KernelPath.Avx512BW && SplitsAvx512() ? Supported(KernelPath.AvxVnni) : widest;
+    }
+
+    /// <summary>True on AMD processors whose family (CPUID leaf 1) is at most 19h: Zen 4 and older double-pump 512-bit operations.</summary>
+    private static bool SplitsAvx512()
+    {
+        if (!X86Isa.X86Base.IsSupported) return false;
+        var (_, ebx, ecx, edx) = X86Isa.X86Base.CpuId(0, 0);
+        bool amd = ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163; // "Auth" "enti" "cAMD"
+        if (!amd) return false;
+        int eax = X86Isa.X86Base.CpuId(1, 0).Eax;
+        int family = ((eax >> 8) & 0xF) + (((eax >> 8) & 0xF) == 0xF ? (eax >> 20) & 0xFF : 0);
+        return family <= 0x19;
+    }
 
     /// <summary>True for the ARM64-only paths.</summary>
     public static bool IsArm64(this KernelPath path) => path is KernelPath.AdvSimd or KernelPath.AdvSimdDp;
