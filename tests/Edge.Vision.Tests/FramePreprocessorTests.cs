@@ -11,7 +11,7 @@ public class FramePreprocessorTests
     {
         var data = new TheoryData<FramePixelFormat, YuvRange, int, int>();
         foreach (var f in Enum.GetValues<FramePixelFormat>())
-            foreach (var (w, h) in new[] { (641, 479), (1, 1), (3, 2), (640, 480), (67, 33), (2, 9) })
+            foreach (var (w, h) in new[] { (641, 479), (1, 1), (3, 2), (67, 33), (2, 9) })
                 foreach (var range in f is FramePixelFormat.Rgb24 or FramePixelFormat.Gray8 ? [YuvRange.Limited] : new[] { YuvRange.Limited, YuvRange.Full })
                     data.Add(f, range, w, h);
         return data;
@@ -35,7 +35,7 @@ public class FramePreprocessorTests
         foreach (var m in Models)
             foreach (var mode in new[] { ResizeMode.Area, ResizeMode.Bilinear })
             {
-                if (m.H == 224 && width * height < 300_000 && width > 3) continue; // the 224 model once per format at full size (and on the tiny frames)
+                if (m.H == 224 && width is > 3 and < 641) continue; // the 224 model on the big frame and the tiny ones
                 string what = $"{format}, model {m.W}×{m.H} {m.Order}, {mode}";
                 var expected = FloatPreprocessing.Process(frame, format, m.H, m.W, m.Order, m.Mean, m.Std, m.Q, mode);
                 var fast = new sbyte[expected.Length];
@@ -45,11 +45,11 @@ public class FramePreprocessorTests
                 int off = 0;
                 for (int i = 0; i < expected.Length; i++)
                 {
-                    Assert.True(fast[i] == scalar[i], $"{what}: index {i}: vector {fast[i]}, scalar {scalar[i]}");
-                    Assert.True(Math.Abs(fast[i] - expected[i]) <= 1, $"{what}: index {i} (pixel {i / (m.Order == EdgeChannelOrder.Gray ? 1 : 3)}): fast {fast[i]}, float {expected[i]}");
+                    if (!(fast[i] == scalar[i])) Assert.Fail($"{what}: index {i}: vector {fast[i]}, scalar {scalar[i]}");
+                    if (!(Math.Abs(fast[i] - expected[i]) <= 1)) Assert.Fail($"{what}: index {i} (pixel {i / (m.Order == EdgeChannelOrder.Gray ? 1 : 3)}): fast {fast[i]}, float {expected[i]}");
                     if (fast[i] != expected[i]) off++;
                 }
-                Assert.True(off <= Math.Max(2, expected.Length / 50), $"{what}: {off} of {expected.Length} values off by one");
+                if (!(off <= Math.Max(2, expected.Length / 50))) Assert.Fail($"{what}: {off} of {expected.Length} values off by one");
             }
     }
 
@@ -72,8 +72,8 @@ public class FramePreprocessorTests
                 for (int c = 0; c < channels; c++)
                 {
                     int i = c * plane + p;
-                    Assert.True(vector[i] == scalar[i], $"{format} ch {channels}: pixel {p} channel {c}: vector {vector[i]}, scalar {scalar[i]}");
-                    Assert.True(Math.Abs(vector[i] - still[p * channels + c]) <= 1, $"{format} ch {channels}: pixel {p} channel {c}: integer {vector[i]}, float {still[p * channels + c]}");
+                    if (!(vector[i] == scalar[i])) Assert.Fail($"{format} ch {channels}: pixel {p} channel {c}: vector {vector[i]}, scalar {scalar[i]}");
+                    if (!(Math.Abs(vector[i] - still[p * channels + c]) <= 1)) Assert.Fail($"{format} ch {channels}: pixel {p} channel {c}: integer {vector[i]}, float {still[p * channels + c]}");
                 }
         }
     }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Edge.Runtime.Arithmetic;
 using Edge.Runtime.Format;
 using Edge.Runtime.Session;
@@ -28,9 +30,10 @@ public sealed class FramePreprocessor
 {
     private readonly ResamplePlan _rows, _cols;
     private readonly byte[] _planes;
-    private readonly float[] _blend;
+    private readonly float[] _blend, _columns, _colWeightsByTap;
     private readonly float[] _scale, _offset;
     private readonly int[] _sourcePlane;
+    private readonly bool[] _rowsRead;
     private readonly bool _direct;
     private readonly QuantizationParams _q;
 
@@ -65,7 +68,17 @@ public sealed class FramePreprocessor
         _direct = Channels == 1 && (frame.PixelFormat == FramePixelFormat.Gray8
             || frame.PixelFormat is FramePixelFormat.I420 or FramePixelFormat.Nv12 && frame.Range == YuvRange.Full);
         _planes = _direct ? [] : new byte[PixelConversion.PlaneBytes(Crop, Channels)];
+        // The crop rows the resize reads (with a nonzero weight): only those are converted.
+        _rowsRead = new bool[Crop.Height];
+        for (int y = 0; y < height; y++)
+            for (int t = 0; t < _rows.Taps; t++)
+                if (_rows.Weights[y * _rows.MaxTaps + t] != 0f) _rowsRead[_rows.Start[y] + t] = true;
         _blend = new float[Crop.Width];
+        _columns = new float[width];
+        // The column weights tap-major (weight t of output x at t·width + x), for loads of eight outputs' weights.
+        _colWeightsByTap = new float[_cols.Taps * width];
+        for (int x = 0; x < width; x++)
+            for (int t = 0; t < _cols.Taps; t++) _colWeightsByTap[t * width + x] = _cols.Weights[x * _cols.MaxTaps + t];
         _scale = new float[Channels];
         _offset = new float[Channels];
         _sourcePlane = new int[Channels];
@@ -120,7 +133,7 @@ public sealed class FramePreprocessor
         }
         else
         {
-            PixelConversion.ToPlanes(frame, Frame, Crop, Channels, _planes, Vectorize);
+            PixelConversion.ToPlanes(frame, Frame, Crop, Channels, _planes, Vectorize, _rowsRead);
             planes = _planes;
             stride = Crop.Width;
             plane = Crop.Width * Crop.Height;
@@ -141,11 +154,12 @@ public sealed class FramePreprocessor
         int start = _rows.Start[y], count = _rows.Count[y], n = _blend.Length;
         var weights = _rows.Weights.AsSpan(y * _rows.MaxTaps, count);
         var blend = _blend.AsSpan();
+        bool first = true;
         for (int t = 0; t < count; t++)
         {
-            var row = source.Slice((start + t) * stride, n);
             float w = weights[t];
-            bool first = t == 0;
+            if (w == 0f) continue; // a padding tap
+            var row = source.Slice((start + t) * stride, n);
             int x = 0;
             if (Vectorize && Vector.IsHardwareAccelerated)
             {
@@ -165,6 +179,7 @@ public sealed class FramePreprocessor
             // The scalar tail computes w·p (+ acc) in the same float operations as a lane, so both paths agree bit for bit.
             if (first) for (; x < n; x++) blend[x] = w * row[x];
             else for (; x < n; x++) blend[x] += w * row[x];
+            first = false;
         }
     }
 
@@ -175,30 +190,75 @@ public sealed class FramePreprocessor
         (first ? product : new Vector<float>(blend) + product).CopyTo(blend);
     }
 
-    /// <summary>Output row <paramref name="y"/>, channel <paramref name="c"/>: each value sums its columns of _blend, then normalization and quantization.</summary>
-    private void Columns(int y, int c, Span<sbyte> nhwc)
+    /// <summary>
+    /// Output row <paramref name="y"/>, channel <paramref name="c"/>: each value sums its columns of _blend (a fixed
+    /// number of taps: AVX2 gathers eight outputs at a time, elsewhere a scalar loop with the same operations in the same
+    /// order), then normalization and quantization.
+    /// </summary>
+    private unsafe void Columns(int y, int c, Span<sbyte> nhwc)
     {
-        float a = _scale[c], b = _offset[c];
-        int channels = Channels, maxTaps = _cols.MaxTaps;
-        var blend = _blend.AsSpan();
-        var starts = _cols.Start;
-        var counts = _cols.Count;
-        var weights = _cols.Weights;
-        var row = nhwc.Slice(y * Width * channels);
-        for (int x = 0; x < Width; x++)
+        int taps = _cols.Taps, maxTaps = _cols.MaxTaps, width = Width;
+        var h = _columns.AsSpan();
+        fixed (float* blend = _blend, weights = _cols.Weights, hp = _columns)
+        fixed (int* starts = _cols.Start)
         {
-            int s = starts[x], k = counts[x], wi = x * maxTaps;
-            float v = 0;
-            for (int t = 0; t < k; t++) v += weights[wi + t] * blend[s + t];
-            row[x * channels + c] = Quantize(v * a + b);
+            int x = 0;
+            if (Vectorize && Avx2.IsSupported)
+            {
+                fixed (float* tapMajor = _colWeightsByTap)
+                for (; x + 8 <= width; x += 8)
+                {
+                    var start = Avx.LoadVector256(starts + x);
+                    var v = Vector256<float>.Zero;
+                    for (int t = 0; t < taps; t++)
+                    {
+                        var px = Avx2.GatherVector256(blend, start + Vector256.Create(t), 4);
+                        v += Avx.LoadVector256(tapMajor + t * width + x) * px;
+                    }
+                    Avx.Store(hp + x, v);
+                }
+            }
+            for (; x < width; x++)
+            {
+                float* b = blend + starts[x];
+                float* w = weights + x * maxTaps;
+                float v = 0;
+                for (int t = 0; t < taps; t++) v += w[t] * b[t];
+                hp[x] = v;
+            }
         }
+        QuantizeRow(h[..width], _scale[c], _offset[c], nhwc.Slice(y * width * Channels), c);
     }
 
+    /// <summary>row[x·C + c] = quantize(h[x]·a + b): clamp to [−128, 127], then round half away from zero.</summary>
+    private void QuantizeRow(ReadOnlySpan<float> h, float a, float b, Span<sbyte> row, int c)
+    {
+        int channels = Channels, x = 0, n = h.Length;
+        if (Vectorize && Vector.IsHardwareAccelerated)
+        {
+            int vf = Vector<float>.Count;
+            var va = new Vector<float>(a);
+            var vb = new Vector<float>(b);
+            var lo = new Vector<float>(-128f);
+            var hi = new Vector<float>(127f);
+            var half = new Vector<float>(0.5f);
+            Span<int> lanes = stackalloc int[Vector<int>.Count];
+            for (; x + vf <= n; x += vf)
+            {
+                var v = Vector.Min(Vector.Max(new Vector<float>(h[x..]) * va + vb, lo), hi);
+                var r = v + Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), -half, half);
+                Vector.ConvertToInt32(r).CopyTo(lanes);
+                for (int i = 0; i < vf; i++) row[(x + i) * channels + c] = (sbyte)lanes[i];
+            }
+        }
+        for (; x < n; x++) row[x * channels + c] = Quantize(h[x] * a + b);
+    }
+
+    /// <summary>The scalar twin of the vector quantization: same clamp, same rounding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static sbyte Quantize(float x)
     {
-        // round half away from zero, then clamp; NaN cannot occur (finite weights and pixels).
-        float r = MathF.Round(x, MidpointRounding.AwayFromZero);
-        return (sbyte)(r < -128f ? -128 : r > 127f ? 127 : (int)r);
+        float v = x < -128f ? -128f : x > 127f ? 127f : x;
+        return (sbyte)(int)(v + (v < 0f ? -0.5f : 0.5f));
     }
 }

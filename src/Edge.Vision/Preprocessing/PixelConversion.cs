@@ -46,7 +46,9 @@ public static class PixelConversion
     /// G, B) of crop.Width × crop.Height into <paramref name="planes"/>. <paramref name="vectorize"/> false runs the scalar
     /// code everywhere (the tests hold both equal).
     /// </summary>
-    public static void ToPlanes(ReadOnlySpan<byte> frame, FrameFormat format, FrameCrop crop, int channels, Span<byte> planes, bool vectorize = true)
+    /// <remarks><paramref name="rows"/>, when given, marks the crop rows to write (a bilinear resize reads few of them).</remarks>
+    public static void ToPlanes(ReadOnlySpan<byte> frame, FrameFormat format, FrameCrop crop, int channels, Span<byte> planes, bool vectorize = true,
+        ReadOnlySpan<bool> rows = default)
     {
         if (channels is not (1 or 3)) throw new ArgumentException($"channels {channels}: 1 (gray) or 3 (RGB)");
         if (frame.Length != format.FrameBytes) throw new ArgumentException($"a {format} frame is {format.FrameBytes} bytes, not {frame.Length}");
@@ -55,15 +57,17 @@ public static class PixelConversion
         int plane = crop.Width * crop.Height;
         if (planes.Length != channels * plane) throw new ArgumentException($"{channels} planes of {crop.Width}×{crop.Height} are {channels * plane} bytes, not {planes.Length}");
         var k = format.Range == YuvRange.Full ? Full : Limited;
+        if (!rows.IsEmpty && rows.Length != crop.Height) throw new ArgumentException($"{rows.Length} row flags for a crop of {crop.Height} rows");
         for (int row = 0; row < crop.Height; row++)
         {
+            if (!rows.IsEmpty && !rows[row]) continue;
             int y = crop.Y + row, o = row * crop.Width;
-            if (channels == 1) GrayRow(frame, format, y, crop.X, planes.Slice(o, crop.Width));
+            if (channels == 1) GrayRow(frame, format, y, crop.X, planes.Slice(o, crop.Width), vectorize);
             else RgbRow(frame, format, k, y, crop.X, planes.Slice(o, crop.Width), planes.Slice(plane + o, crop.Width), planes.Slice(2 * plane + o, crop.Width), vectorize);
         }
     }
 
-    private static void GrayRow(ReadOnlySpan<byte> frame, FrameFormat f, int y, int x0, Span<byte> dst)
+    private static void GrayRow(ReadOnlySpan<byte> frame, FrameFormat f, int y, int x0, Span<byte> dst, bool vectorize)
     {
         int w = f.Width, n = dst.Length;
         switch (f.PixelFormat)
@@ -74,7 +78,7 @@ public static class PixelConversion
             case FramePixelFormat.I420 or FramePixelFormat.Nv12:
                 var luma = frame.Slice(y * w + x0, n);
                 if (f.Range == YuvRange.Full) luma.CopyTo(dst);
-                else for (int i = 0; i < n; i++) dst[i] = LimitedLuma[luma[i]];
+                else LimitedToFull(luma, dst, vectorize);
                 return;
             case FramePixelFormat.Yuyv:
                 var packed = frame.Slice(y * 4 * f.ChromaWidth);
@@ -89,6 +93,30 @@ public static class PixelConversion
                 for (int i = 0; i < n; i++) dst[i] = Luma(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]);
                 return;
         }
+    }
+
+    /// <summary>Limited-range Y to full: the <see cref="LimitedLuma"/> formula on int lanes, the table for the tail.</summary>
+    private static void LimitedToFull(ReadOnlySpan<byte> luma, Span<byte> dst, bool vectorize)
+    {
+        int i = 0, n = luma.Length;
+        if (vectorize && Vector.IsHardwareAccelerated)
+        {
+            var y0 = new Vector<int>(Limited.Y0);
+            var ky = new Vector<int>(Limited.Y);
+            var half = new Vector<int>(Half);
+            var zero = Vector<int>.Zero;
+            var max = new Vector<int>(255);
+            for (; i + Vector<byte>.Count <= n; i += Vector<byte>.Count)
+            {
+                Quarters(new Vector<byte>(luma[i..]), out var a, out var b, out var c, out var d);
+                a = Vector.Min(Vector.Max(((a - y0) * ky + half) >> Shift, zero), max);
+                b = Vector.Min(Vector.Max(((b - y0) * ky + half) >> Shift, zero), max);
+                c = Vector.Min(Vector.Max(((c - y0) * ky + half) >> Shift, zero), max);
+                d = Vector.Min(Vector.Max(((d - y0) * ky + half) >> Shift, zero), max);
+                Pack(a, b, c, d).CopyTo(dst[i..]);
+            }
+        }
+        for (; i < n; i++) dst[i] = LimitedLuma[luma[i]];
     }
 
     /// <summary>round(0.299·R + 0.587·G + 0.114·B) in 16-bit fixed point (the weights sum to exactly 2¹⁶).</summary>

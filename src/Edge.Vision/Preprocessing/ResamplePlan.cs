@@ -32,8 +32,39 @@ public sealed class ResamplePlan
     public static ResamplePlan Create(ResizeMode mode, int sourceSize, int size)
     {
         if (sourceSize < 1 || size < 1) throw new ArgumentException($"resize {sourceSize} → {size}");
-        return mode == ResizeMode.Bilinear ? Bilinear(sourceSize, size) : Area(sourceSize, size);
+        var plan = mode == ResizeMode.Bilinear ? Bilinear(sourceSize, size) : Area(sourceSize, size);
+        plan.Pad();
+        return plan;
     }
+
+    /// <summary>
+    /// Gives every output exactly min(<see cref="MaxTaps"/>, source size) taps, the extra ones weighted 0, moving a start
+    /// left when the taps would run past the end: inner loops then have a fixed trip count and never read out of range.
+    /// </summary>
+    private void Pad()
+    {
+        int taps = Math.Min(MaxTaps, SourceSize);
+        Taps = taps;
+        var moved = new float[MaxTaps];
+        for (int i = 0; i < Size; i++)
+        {
+            int shift = Math.Max(0, Start[i] + taps - SourceSize);
+            if (shift == 0)
+            {
+                Count[i] = taps;
+                continue;
+            }
+            var w = Weights.AsSpan(i * MaxTaps, MaxTaps);
+            Array.Clear(moved);
+            for (int t = 0; t < Count[i]; t++) moved[t + shift] = w[t];
+            moved.AsSpan().CopyTo(w);
+            Start[i] -= shift;
+            Count[i] = taps;
+        }
+    }
+
+    /// <summary>Taps every output has after padding (≤ <see cref="MaxTaps"/>).</summary>
+    public int Taps { get; private set; }
 
     private static ResamplePlan Area(int n, int m)
     {
