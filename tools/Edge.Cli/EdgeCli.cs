@@ -27,6 +27,7 @@ public static class EdgeCli
             DemoCommand.Create(io),
             AccuracyCommand.Create(io),
             CompareCommand.Create(io),
+            CameraCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
