@@ -112,17 +112,22 @@ public sealed class ProcessFrameSource : IFrameSource
     /// <summary>
     /// ffmpeg with the caller's input arguments (e.g. <c>-re -i clip.mp4</c>, <c>-f v4l2 -i /dev/video0</c>, a lavfi
     /// test source), scaled to W×H (and <paramref name="fps"/> when positive) and written as raw yuv420p:
-    /// <c>ffmpeg -hide_banner -loglevel error -nostdin ARGS [-r F] -s WxH -pix_fmt yuv420p -f rawvideo -</c>.
-    /// <paramref name="range"/> says what the input arguments produce: ffmpeg's default is limited; a filter with
-    /// <c>out_range=full</c> gives full.
+    /// <c>ffmpeg -hide_banner -loglevel error -nostdin ARGS [-r F] -vf scale=W:H[:out_range=full] -pix_fmt yuv420p -f rawvideo -</c>.
+    /// A <c>-vf</c> among the arguments gets the scale appended to its chain (a second <c>-vf</c> would replace it).
+    /// <paramref name="range"/> is the range ffmpeg is told to write: limited (its default, as the Pi camera) or full.
     /// </summary>
     public static ProcessFrameSource Ffmpeg(IReadOnlyList<string> inputArguments, int width, int height, double fps = 0,
         Action<string>? log = null, ProducerExitPolicy onExit = ProducerExitPolicy.Exit, YuvRange range = YuvRange.Limited)
     {
         var args = new List<string> { "-hide_banner", "-loglevel", "error", "-nostdin" };
         args.AddRange(inputArguments);
+        // scale, not -s: -s adds a scaler of its own after the chain, which converts back to limited range.
+        string scale = $"scale={width}:{height}" + (range == YuvRange.Full ? ":out_range=full" : ":out_range=tv");
+        int filter = args.FindIndex(a => a is "-vf" or "-filter:v");
+        if (filter >= 0 && filter + 1 < args.Count) args[filter + 1] += "," + scale;
+        else args.AddRange(["-vf", scale]);
         if (fps > 0) args.AddRange(["-r", Invariant(fps)]);
-        args.AddRange(["-s", $"{width}x{height}", "-pix_fmt", "yuv420p", "-f", "rawvideo", "-"]);
+        args.AddRange(["-pix_fmt", "yuv420p", "-f", "rawvideo", "-"]);
         return new ProcessFrameSource(new ProcessFrameSourceOptions
         {
             Program = "ffmpeg",
