@@ -165,7 +165,7 @@ public sealed class CameraPipeline
     }
 
     /// <summary>Softmax in float32, max subtracted first (no overflow for any logits).</summary>
-    internal static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
+    public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
         float max = float.NegativeInfinity;
         foreach (var v in logits) max = Math.Max(max, v);
