@@ -49,7 +49,7 @@ public sealed record ProcessFrameSourceOptions
 /// (its last line also goes into the error when it fails). When its stdout ends, a frame cut short is discarded and
 /// counted; then the stream ends, or (<see cref="ProducerExitPolicy.Restart"/>) the child is started again after a
 /// back-off. A child that ends before its first frame is an error right away, restart or not: a missing camera or a
-/// bad argument fails in well under a second instead of looping. <see cref="Stop"/> kills the child (and its children),
+/// bad argument fails in well under a second instead of looping. <see cref="Stop"/> kills the child (only it: walking the process tree reads all of /proc, far too slow for a prompt stop; a wrapper script should <c>exec</c> its producer),
 /// which ends a blocked read. Should this process die without stopping, the child sees its stdout pipe close and exits
 /// on its next write.
 /// </para>
@@ -289,7 +289,7 @@ public sealed class ProcessFrameSource : IFrameSource
         if (p is null) return;
         try
         {
-            if (!p.HasExited) p.Kill(entireProcessTree: true);
+            if (!p.HasExited) p.Kill();
         }
         catch (InvalidOperationException)
         {
