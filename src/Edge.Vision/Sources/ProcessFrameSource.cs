@@ -66,6 +66,7 @@ public sealed class ProcessFrameSource : IFrameSource
     private long _framesRead, _partial;
     private int _restarts;
     private bool _disposed;
+    private bool _deliveredSinceStart; // the current run delivered a whole frame
 
     public ProcessFrameSource(ProcessFrameSourceOptions options)
     {
@@ -145,7 +146,6 @@ public sealed class ProcessFrameSource : IFrameSource
         if (frame.Length != Format.FrameBytes) throw new ArgumentException($"a {Format} frame is {Format.FrameBytes} bytes, the buffer {frame.Length}");
         var backoff = _options.InitialBackoff;
         int failedRestarts = 0;
-        bool deliveredThisRun = true;
         while (true)
         {
             if (_stopped.IsSet || cancellationToken.IsCancellationRequested) return false;
@@ -161,7 +161,7 @@ public sealed class ProcessFrameSource : IFrameSource
             if (got > 0) Interlocked.Increment(ref _partial);
             int exit = EndRun();
             if (_stopped.IsSet || cancellationToken.IsCancellationRequested) return false;
-            deliveredThisRun = _deliveredSinceStart;
+            bool deliveredThisRun = _deliveredSinceStart;
             if (FramesRead == 0)
                 throw new FrameSourceException(Name, $"exited with code {exit} before its first frame{Detail()}");
             if (_options.OnExit == ProducerExitPolicy.Exit) return false;
@@ -174,8 +174,6 @@ public sealed class ProcessFrameSource : IFrameSource
             Interlocked.Increment(ref _restarts);
         }
     }
-
-    private bool _deliveredSinceStart;
 
     public void Stop()
     {
