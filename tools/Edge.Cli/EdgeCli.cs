@@ -28,6 +28,7 @@ public static class EdgeCli
             AccuracyCommand.Create(io),
             CompareCommand.Create(io),
             SelfTestCommand.Create(io),
+            CameraCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
