@@ -10,7 +10,6 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Conv3x3Avx2(Int8DepthwiseConv2d op, ref byte x, ref int tap, ref short w, Vector256<int> bias0, Vector256<int> bias1,
         int step, int b, Span<sbyte> y, Span<sbyte> tail)
     {

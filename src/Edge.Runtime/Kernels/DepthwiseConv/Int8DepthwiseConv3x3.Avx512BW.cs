@@ -9,7 +9,6 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Conv3x3Avx512(Int8DepthwiseConv2d op, ref byte x, ref int tap, ref short w, Vector512<int> bias, int step, int b,
         Span<sbyte> y, Span<sbyte> tail)
     {
