@@ -32,7 +32,8 @@ internal static class SeededInt8
     /// <summary>
     /// Per-channel multipliers that map accumulators of <paramref name="taps"/> products to ~±60 LSB (so outputs spread
     /// over the int8 range and the clamp bites), each channel's scale jittered ×[0.5, 2]; every eighth channel gets a tiny
-    /// multiplier (a shift of 40 or more) to reach the long shifts.
+    /// multiplier (a shift of 40 or more) to reach the long shifts, and every eleventh one in [0.5, 0.9] (a shift of 31,
+    /// which the depthwise kernels' fast output stage hands to the general one).
     /// </summary>
     public static OutputStage Stage(Random rng, int channels, int taps, int zeroPoint, ClampRange clamp)
     {
@@ -42,6 +43,7 @@ internal static class SeededInt8
         {
             double real = 60.0 / rms * Math.Pow(2, rng.NextDouble() * 2 - 1);
             if (c % 8 == 7) real = Math.ScaleB(1 + rng.NextDouble(), -rng.Next(10, 30));
+            if (c % 11 == 5) real = 0.5 + 0.4 * rng.NextDouble();
             m[c] = QuantizedMultiplier.FromReal(Math.Min(real, 0.9));
         }
         return new OutputStage(m, zeroPoint, clamp);

@@ -118,7 +118,7 @@ public static class BenchCommand
         var l = r.LatencyMs;
         io.Out.WriteLine($"{r.Model}: {r.Engine}{(r.Kernels is null ? "" : $", kernels {r.Kernels}")}{(r.Threads > 1 ? $", {r.Threads} threads" : "")}, {r.Iterations} runs after {r.Warmup} warm-up");
         io.Out.WriteLine($"  latency ms   p50 {F(l.P50)}  p90 {F(l.P90)}  p99 {F(l.P99)}  mean {F(l.Mean)}  min {F(l.Min)}  max {F(l.Max)}");
-        io.Out.WriteLine($"  throughput   {r.ThroughputPerSecond.ToString("F1", CultureInfo.InvariantCulture)} inferences/s (1 thread)");
+        io.Out.WriteLine($"  throughput   {r.ThroughputPerSecond.ToString("F1", CultureInfo.InvariantCulture)} inferences/s ({(r.Threads == 1 ? "1 thread" : $"{r.Threads} threads")}, batch 1)");
         io.Out.WriteLine($"  allocated    {r.AllocatedBytesPerRun.ToString("F0", CultureInfo.InvariantCulture)} bytes per run");
         if (r.ArenaBytes is { } arena) io.Out.WriteLine($"  arena        {arena:N0} bytes (lower bound {r.LowerBoundBytes:N0})");
         io.Out.WriteLine($"  cpu          {r.Cpu.Architecture}; vectors {string.Join("/", r.Cpu.VectorSizes)}; {string.Join(", ", r.Cpu.InstructionSets)}");

@@ -95,8 +95,9 @@ public sealed partial class Int8DepthwiseConv2d
     private static void StoreAvx2(Int8DepthwiseConv2d op, Vector256<int> a0, Vector256<int> a1, int b, Span<sbyte> y, Span<sbyte> tail)
     {
         int c = op.Channels;
-        var q0 = op.Output.Apply(a0, b);
-        var q1 = b + 8 < c ? op.Output.Apply(a1, b + 8) : default;
+        var stage = op.Avx2Stage;
+        var q0 = stage.Apply(a0, b);
+        var q1 = b + 8 < c ? stage.Apply(a1, b + 8) : default;
         // Lanes are in [−128, 127]: the two packs are exact; packs work per 128-bit half, so the halves interleave and one
         // permutation restores the order.
         var w16 = Avx2.PackSignedSaturate(q0, q1);                       // [q0 0-3, q1 0-3 | q0 4-7, q1 4-7]

@@ -2,16 +2,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Edge.Runtime.Arithmetic;
 
 namespace Edge.Runtime.Kernels.DepthwiseConv;
 
 /// <summary>
 /// The AVX-512 BW depthwise convolution: the AVX2 path's pairs of taps (Int8DepthwiseConv2d.Avx2.cs) with one
 /// <c>vpmaddwd</c> on 512 bits per pair and 16 channels — the interleaved bytes of both halves join in one 256-bit register,
-/// widen to 32 int16 (<c>vpmovsxbw</c> zmm) and meet the block's 32 pair weights — and the output stage on 16 lanes with
-/// AVX-512's per-lane arithmetic shift of int64 (<c>vpsravq</c>) and truncating narrows (<c>vpmovqd</c>, <c>vpmovdb</c>,
-/// exact because the values already fit). Same exactness argument as the AVX2 path.
+/// widen to 32 int16 (<c>vpmovsxbw</c> zmm) and meet the block's 32 pair weights — then the AVX2 paths' output stage
+/// (DepthwiseOutputStage.Avx2.cs) on both halves and one truncating narrow (<c>vpmovdb</c>, exact: the values already lie
+/// in [−128, 127]). Same exactness argument as the AVX2 path.
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
@@ -84,12 +83,8 @@ public sealed partial class Int8DepthwiseConv2d
     private static void StoreAvx512(Int8DepthwiseConv2d op, Vector512<int> acc, int b, Span<sbyte> y, Span<sbyte> tail)
     {
         int c = op.Channels;
-        var stage = op.Output;
-        var lo = Requantize512(stage, acc.GetLower(), b);
-        var hi = b + 8 < c ? Requantize512(stage, acc.GetUpper(), b + 8) : default;
-        int zp = stage.OutputZeroPoint;
-        var v = Vector512.Create(lo, hi);
-        v = Vector512.Min(Vector512.Max(v, Vector512.Create(stage.Clamp.Min - zp)), Vector512.Create(stage.Clamp.Max - zp)) + Vector512.Create(zp);
+        var stage = op.Avx2Stage;
+        var v = Vector512.Create(stage.Apply(acc.GetLower(), b), b + 8 < c ? stage.Apply(acc.GetUpper(), b + 8) : default);
         var bytes = Avx512F.ConvertToVector128SByte(v);
         if (b + Block <= c)
         {
@@ -98,21 +93,5 @@ public sealed partial class Int8DepthwiseConv2d
         }
         bytes.StoreUnsafe(ref MemoryMarshal.GetReference(tail));
         DepthwiseRows.StorePartial(tail, y.Slice(b), c - b);
-    }
-
-    /// <summary>
-    /// <c>(acc·M + 2^(n−1)) &gt;&gt; n</c> for eight channels from <paramref name="channel"/> (the AVX2 stage's tables, padded by
-    /// 7 past the last channel): <c>vpmuldq</c> is the exact signed 32×32→64 product, |p| &lt; 2^62 + 2^61 fits int64,
-    /// <c>vpsravq</c> is the arithmetic shift (floor), and the quotient lies between 0 and acc, so the truncating narrow
-    /// to int32 keeps it.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Requantize512(OutputStage stage, Vector256<int> acc, int channel)
-    {
-        var m = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(stage.Avx2Multiplier), (nuint)channel);
-        var r = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(stage.Avx2Rounding), (nuint)channel);
-        var n = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(stage.Avx2Shift), (nuint)channel);
-        var p = Avx512F.Multiply(Avx512F.ConvertToVector512Int64(acc).AsInt32(), m.AsInt32()) + r;
-        return Avx512F.ConvertToVector256Int32(Avx512F.ShiftRightArithmeticVariable(p, n.AsUInt64()));
     }
 }

@@ -50,7 +50,11 @@ public sealed partial class Int8DepthwiseConv2d
         }
         Rows = new DepthwiseRows(shape, BlockChannels);
         ArmTables = BuildArmTables();
+        Avx2Stage = new DepthwiseOutputStage(output, BlockChannels);
     }
+
+    /// <summary>The AVX2 paths' output stage (DepthwiseOutputStage.Avx2.cs).</summary>
+    internal DepthwiseOutputStage Avx2Stage { get; }
 
     public Conv2dShape Shape { get; }
     public int InputZeroPoint { get; }
