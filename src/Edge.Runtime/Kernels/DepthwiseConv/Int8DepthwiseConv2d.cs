@@ -143,7 +143,9 @@ public sealed partial class Int8DepthwiseConv2d
         Guard.Length(output.Length, s.OutputLength, "output");
         if (begin < 0 || end > op.RowCount || begin > end)
             throw new ArgumentOutOfRangeException(nameof(begin), $"rows [{begin}, {end}) of [0, {op.RowCount})");
-        switch (PathFor(path))
+        var runs = PathFor(path);
+        if (runs != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "depthwise scratch");
+        switch (runs)
         {
             case KernelPath.Avx512BW: Avx512Rows(op, input, output, scratch, begin, end); break;
             case KernelPath.Avx2: Avx2Rows(op, input, output, scratch, begin, end); break;
