@@ -38,11 +38,22 @@ public static class ModelFiles
         return OnnxImporter.Import(path);
     }
 
-    public static EdgeSession LoadSession(string path, KernelSelection kernels)
+    public static EdgeSession LoadSession(string path, KernelSelection kernels, int threads = 1)
     {
         if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
-        return EdgeSession.Load(path, new EdgeSessionOptions { Kernels = kernels });
+        return EdgeSession.Load(path, new EdgeSessionOptions { Kernels = kernels, Threads = threads });
     }
+
+    /// <summary>The <c>--threads</c> option of the commands that run one int8 session (its <see cref="EdgeSessionOptions.Threads"/>).</summary>
+    public static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Threads one int8 run uses, the caller included (default 1; 0: min(4, cores)). Every count gives the same outputs.",
+        DefaultValueFactory = _ => 1,
+    };
+
+    /// <summary>The <c>--threads</c> value, checked: 0 (auto) or 1..256.</summary>
+    public static int ParseThreads(int value)
+        => value is >= 0 and <= 256 ? value : throw new CliUsageException($"--threads {value}: expected 0 (auto) or 1..256");
 
     /// <summary>The <c>--kernels</c> option of the commands that run an int8 model.</summary>
     public static Option<string> KernelsOption() => new("--kernels")

@@ -38,7 +38,15 @@ public static class Evaluator
 
         var int8Top = new int[images.Count][];
         double int8Seconds = InParts(images.Count, threads, (part, first, count) =>
-            RunInt8(part == 0 ? session : Twin(session), images, first, count, k, int8Top, part == 0 ? progress : null));
+        {
+            if (part == 0)
+            {
+                RunInt8(session, images, first, count, k, int8Top, progress);
+                return;
+            }
+            using var twin = Twin(session);
+            RunInt8(twin, images, first, count, k, int8Top, null);
+        });
         var int8 = Score("int8", int8Top, labels, k, int8Seconds, 1, threads);
         FloatPass? floatPass = floatGraph is null ? null
             : EvaluateFloat(floatGraph, Normalization(session.Normalization), images, classes, floatBatch, threads, progress);
@@ -92,10 +100,14 @@ public static class Evaluator
         return images.Labels;
     }
 
-    /// <summary>Another session on the same model and kernel path (a session runs one call at a time).</summary>
+    /// <summary>
+    /// Another session on the same model and kernel path (a session runs one call at a time), on one thread: the twins
+    /// already spread the images over the cores, so threads inside each would only compete with the others.
+    /// </summary>
     private static EdgeSession Twin(EdgeSession session) => EdgeSession.FromModel(session.Model, new EdgeSessionOptions
     {
         Kernels = (KernelSelection)session.KernelPath,
+        Threads = 1,
     }, session.Source);
 
     /// <summary>Runs <paramref name="run"/>(part, first, count) over <paramref name="parts"/> contiguous parts at once; returns the wall time.</summary>

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Edge.Runtime.Planning;
+using Edge.Runtime.Session.Operators;
+using Edge.Runtime.Threading;
 
 namespace Edge.Runtime.Session;
 
@@ -103,10 +105,10 @@ public sealed partial class EdgeSession
         try
         {
             _input.WriteFloat(inputNchw, View, _inputTensor);
-            var view = View;
             for (int i = 0; i < _ops.Length; i++)
             {
-                _ops[i].Run(view);
+                RunOp(_ops[i]);
+                var view = View;
                 foreach (var t in _ops[i].Outputs) observer(Operators[i], t, view.Bytes(t));
             }
             _outputs[0].ReadFloat(View, _outputTensors[0], output);
@@ -162,19 +164,75 @@ public sealed partial class EdgeSession
         return x > y || (x == y && a < b);
     }
 
-    private ArenaView View => new(_arena.AsSpan(_arenaStart, (int)_memory.Plan.ArenaSize), _scratch, _memory.Slots);
+    private ArenaView View => WorkerView(0);
+
+    /// <summary>The arena with worker <paramref name="worker"/>'s own scratch region.</summary>
+    private ArenaView WorkerView(int worker)
+        => new(_arena.AsSpan(_arenaStart, (int)_memory.Plan.ArenaSize), _scratch.AsSpan(worker * _scratchStride, ScratchRegion), _memory.Slots);
+
+    private int ScratchRegion => _scratch.Length - _scratchStride * (Threads - 1);
 
     private void Execute()
     {
-        var view = View;
-        foreach (var op in _ops) op.Run(view);
+        foreach (var op in _ops) RunOp(op);
     }
+
+    /// <summary>Runs one operator: whole on the caller, or its work items split across the pool's threads.</summary>
+    private void RunOp(SessionOp op)
+    {
+        int items = _pool is null ? 1 : op.WorkItems;
+        if (items <= 1)
+        {
+            op.Run(View);
+            return;
+        }
+        _current = op;
+        try
+        {
+            _pool!.Run(this, items);
+        }
+        finally
+        {
+            _current = null;
+        }
+    }
+
+    private SessionOp? _current;
+
+    void IWorkRanges.RunRange(int worker, int begin, int end) => _current!.RunRange(WorkerView(worker), begin, end);
 
     private void Enter()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (Interlocked.CompareExchange(ref _running, 1, 0) != 0) throw new SessionBusyException(Source);
         RunStarted?.Invoke();
     }
+
+    private bool _disposed;
+
+    /// <summary>
+    /// Ends the session's worker threads (a session with <see cref="Threads"/> = 1 has none). A disposed session throws
+    /// <see cref="ObjectDisposedException"/> from every <c>Run</c>; its metadata stays readable. Must not be called while a
+    /// run is in progress (throws <see cref="SessionBusyException"/>).
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0) throw new SessionBusyException(Source);
+        _disposed = true;
+        _pool?.Dispose();
+        Volatile.Write(ref _running, 0);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A session with workers that was never disposed ends them when it is collected.</summary>
+    ~EdgeSession() => _pool?.Dispose();
+
+    /// <summary>Test hook: bytes the worker threads had allocated after their last job (0 without workers).</summary>
+    internal long WorkerAllocatedBytes => _pool?.WorkerAllocatedBytes ?? 0;
+
+    /// <summary>Test hook: the pool's threads are still running.</summary>
+    internal bool WorkersAlive => _pool?.AnyThreadAlive ?? false;
 
     private void Exit() => Volatile.Write(ref _running, 0);
 
@@ -182,7 +240,13 @@ public sealed partial class EdgeSession
     internal Span<byte> TensorBytes(int tensor) => View.Bytes(tensor);
 
     /// <summary>Test hook: runs one operator on whatever its input tensors hold (per-layer comparisons).</summary>
-    internal void RunOperator(int index) => _ops[index].Run(View);
+    internal void RunOperator(int index) => RunOp(_ops[index]);
+
+    /// <summary>Test hook: runs work items [begin, end) of one operator on worker 0's scratch.</summary>
+    internal void RunOperatorRange(int index, int begin, int end) => _ops[index].RunRange(View, begin, end);
+
+    /// <summary>Test hook: the operator's work-item count.</summary>
+    internal int OperatorWorkItems(int index) => _ops[index].WorkItems;
 
     /// <summary>Test hook: called inside the guarded region of every run, so a test can hold a run open deterministically.</summary>
     internal Action? RunStarted { get; set; }

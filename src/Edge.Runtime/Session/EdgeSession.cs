@@ -2,6 +2,7 @@ using Edge.Runtime.Format;
 using Edge.Runtime.Kernels;
 using Edge.Runtime.Planning;
 using Edge.Runtime.Session.Operators;
+using Edge.Runtime.Threading;
 
 namespace Edge.Runtime.Session;
 
@@ -21,17 +22,25 @@ public delegate void TensorObserver(SessionOperatorInfo op, int tensor, ReadOnly
 /// throws <see cref="SessionBusyException"/>. Use one session per thread.
 /// </para>
 /// <para>
+/// Threads: with <see cref="EdgeSessionOptions.Threads"/> above 1 the session owns a pool of worker threads; each
+/// operator that splits (<c>WorkItems</c> &gt; 1: output rows of convolutions and pools, blocks of element-wise ops) runs
+/// its items across the caller and the workers, each with a scratch region of its own; every thread count gives the same
+/// bytes. <see cref="Dispose"/> ends the workers (a session with one thread holds none).
+/// </para>
+/// <para>
 /// Layouts: float inputs and outputs are in the float model's layout (NCHW for images); int8 inputs and outputs are the
 /// runtime's tensors as they are (NHWC). An int8 output exists only when the model was converted with int8 outputs.
 /// </para>
 /// </summary>
-public sealed partial class EdgeSession
+public sealed partial class EdgeSession : IDisposable, IWorkRanges
 {
     private readonly SessionOp[] _ops;
     private readonly SessionMemory _memory;
     private readonly byte[] _arena;
     private readonly int _arenaStart;
     private readonly byte[] _scratch;
+    private readonly int _scratchStride;
+    private readonly WorkerPool? _pool;
     private readonly int _inputTensor;
     private readonly InputWriter _input;
     private readonly OutputReader[] _outputs;
@@ -52,7 +61,14 @@ public sealed partial class EdgeSession
         // The arena is pinned and its start aligned to 64 bytes, as the planner's offsets are.
         _arena = GC.AllocateArray<byte>((int)_memory.Plan.ArenaSize + ArenaPlanner.DefaultAlignment, pinned: true);
         _arenaStart = AlignedStart(_arena);
-        _scratch = new byte[_ops.Length == 0 ? 0 : _ops.Max(o => o.ScratchBytes)];
+        // One scratch region per thread, each the largest any operator needs, 64-byte aligned strides.
+        Threads = options.ResolveThreads();
+        int scratch = _ops.Length == 0 ? 0 : _ops.Max(o => o.ScratchBytes);
+        _scratchStride = (scratch + 63) & ~63;
+        long scratchTotal = scratch + (long)_scratchStride * (Threads - 1);
+        if (scratchTotal > Array.MaxLength)
+            throw new EdgeModelFormatException(source, $"{Threads} threads × {scratch:N0} bytes of scratch is too large");
+        _scratch = new byte[scratchTotal];
 
         var input = model.Inputs[0];
         _inputTensor = input.Tensor;
@@ -63,6 +79,8 @@ public sealed partial class EdgeSession
         _outputs = Outputs.Select(o => new OutputReader(o)).ToArray();
         _outputTensors = [.. model.Outputs];
         Labels = [.. model.Labels];
+        if (Threads > 1) _pool = new WorkerPool(Threads);
+        else GC.SuppressFinalize(this);
         Operators = _ops.Select(o => new SessionOperatorInfo(o.Index, o.Name, o.Type, o.Kernel, o.Path, o.Inputs, o.Outputs, o.WeightBytes,
             o.ScratchBytes, o.IsView || o.Inputs.Any(i => _memory.Slots[i].Offset == _memory.Slots[o.Outputs[0]].Offset))).ToArray();
     }
@@ -136,8 +154,11 @@ public sealed partial class EdgeSession
     /// <summary>One buffer per planned buffer, nothing shared in time.</summary>
     public long NaiveBytes => _memory.Plan.NaiveSize;
 
-    /// <summary>Bytes of the scratch buffer shared by all operators (the largest any one needs).</summary>
-    public int ScratchBytes => _scratch.Length;
+    /// <summary>Bytes of scratch one thread needs (the largest any operator needs); the session holds one such region per thread.</summary>
+    public int ScratchBytes => _ops.Length == 0 ? 0 : _ops.Max(o => o.ScratchBytes);
+
+    /// <summary>Threads that run one <c>Run</c>, the caller included (<see cref="EdgeSessionOptions.Threads"/> resolved).</summary>
+    public int Threads { get; }
 
     /// <summary>Bytes of constants (weights, biases, multipliers, tables) over all operators, as stored in the model.</summary>
     public long WeightBytes => _ops.Sum(o => o.WeightBytes);

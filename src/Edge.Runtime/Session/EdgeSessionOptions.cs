@@ -50,6 +50,31 @@ public sealed record EdgeSessionOptions
     /// </summary>
     public long MaxArenaBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Threads that run one <c>Run</c>, the calling thread included: 1 (the default) runs everything on the caller; N &gt; 1
+    /// gives the session a pool of N − 1 worker threads of its own (released by <see cref="EdgeSession.Dispose"/>) that split
+    /// each large operator by output rows; 0 means <see cref="AutoThreads"/>. Every thread count gives the same output
+    /// bytes.
+    /// <para>
+    /// Why 1 by default: a session runs one inference at a time, and the documented way to use several cores is often one
+    /// session per thread (batch evaluation, servers, parallel tests) — workers of their own in every session would then
+    /// compete for the same cores, and their spinning between operators would cost more than it gives. Threads is the knob
+    /// for one latency-critical session, such as the camera loop on a Raspberry Pi 4/5 (4 cores: <c>Threads = 4</c>, or 0).
+    /// </para>
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary><c>min(4, Environment.ProcessorCount)</c>: what <see cref="Threads"/> = 0 means (4: a Raspberry Pi's cores).</summary>
+    public static int AutoThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>The thread count <see cref="Threads"/> resolves to; throws for a negative count or one above 256.</summary>
+    public int ResolveThreads()
+    {
+        if (Threads < 0 || Threads > 256)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be 0 (auto) or 1..256");
+        return Threads == 0 ? AutoThreads : Threads;
+    }
+
     /// <summary>The path <see cref="Kernels"/> resolves to on this machine.</summary>
     public KernelPath ResolvePath() => Kernels == KernelSelection.Auto ? KernelPaths.Best : KernelPaths.Supported((KernelPath)Kernels);
 }

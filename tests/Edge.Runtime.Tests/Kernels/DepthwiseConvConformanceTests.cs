@@ -1,4 +1,5 @@
-using Edge.Core.Shapes;
+using Edge.Conformance;
+using Edge.Conformance.Families;
 using Edge.Runtime.Kernels;
 using Edge.Runtime.Kernels.DepthwiseConv;
 using Edge.Runtime.Tests.Support;
@@ -6,52 +7,90 @@ using Edge.Runtime.Tests.Support;
 namespace Edge.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The Vector128 and AVX2 depthwise convolutions held bit-exact to the scalar reference: random shapes, and families over
-/// channels 1..33 (the 16- and 8-channel blocks, the scalar tail, AVX2's overlapping last block) × kernel sizes 1/3/5/7 ×
-/// spatial sizes 1..9. Without AVX2 the AVX2 entry point runs the Vector128 path.
+/// Every depthwise path this machine offers held bit-exact to the scalar reference: the shipped case families
+/// (<see cref="Int8DepthwiseConformance"/>, which <c>edge selftest</c> runs too) and seeded random shapes. CI re-runs the
+/// category with AVX-512, AVX2 and all intrinsics turned off, so each path below the machine's own runs somewhere.
 /// </summary>
 [Trait("Category", "Conformance")]
 public class DepthwiseConvConformanceTests
 {
-    public static TheoryData<int> RandomCases => new(Enumerable.Range(1, 40));
+    /// <summary>The SIMD paths this process accelerates (each distinct: a path that would fall back is left out).</summary>
+    public static TheoryData<KernelPath> Paths() => new(Available());
+
+    internal static KernelPath[] Available()
+    {
+        var paths = new[] { KernelPath.Vector128, KernelPath.AdvSimd, KernelPath.Avx2, KernelPath.Avx512BW }.Where(p => KernelPaths.Supported(p) == p).ToArray();
+        return paths.Length > 0 ? paths : [KernelPath.Vector128];   // nothing accelerated: the entry point runs the reference
+    }
 
     [Theory]
-    [MemberData(nameof(RandomCases))]
-    public void Random_shapes(int seed) => AssertPathsAgree(DepthwiseConvTests.RandomCase(seed));
+    [MemberData(nameof(Paths))]
+    public void Case_families(KernelPath path) => ShippedCases.AssertAllPass(Int8DepthwiseConformance.Cases(path, quick: false));
 
-    public static TheoryData<int, int> Families()
+    public static TheoryData<int, KernelPath> RandomCases()
     {
-        var data = new TheoryData<int, int>();
-        foreach (var k in new[] { 1, 3, 5, 7 })
-            for (int c = 1; c <= 33; c++) data.Add(k, c);
+        var data = new TheoryData<int, KernelPath>();
+        foreach (var path in Available())
+            for (int seed = 1; seed <= 40; seed++) data.Add(seed, path);
         return data;
     }
 
-    /// <summary>Spatial sizes cycle 1..9; strides 1 and 2; dilation 2 on every fourth; padding totalling the window less one, all on one side for odd channel counts.</summary>
     [Theory]
-    [MemberData(nameof(Families))]
-    public void Kernel_size_and_channel_families(int k, int channels)
+    [MemberData(nameof(RandomCases))]
+    public void Random_shapes(int seed, KernelPath path)
     {
-        int d = channels % 4 == 0 ? 2 : 1, eff = ConvGeometry.EffectiveKernel(k, d);
-        int h = channels % 9 + 1, w = (channels * 2 + 3) % 9 + 1, stride = 1 + channels % 2;
-        int before = channels % 2 == 1 ? eff - 1 : eff / 2, after = eff - 1 - before;
-        var window = new Window2d(k, k, stride, stride, before, after, after, before, d, d);
-        var c = new ConvCase(new Conv2dShape(1 + channels % 2, h, w, channels, channels, window, channels), seed: k * 1000 + channels,
-            extreme: channels % 3 == 0, clamp: channels % 2 == 0 ? ClampKind.Clip : ClampKind.Relu6,
-            inputZeroPoint: ConvConformanceTests.NonzeroZeroPoint(channels));
-        AssertPathsAgree(c);
-    }
-
-    private static void AssertPathsAgree(ConvCase c)
-    {
+        var c = DepthwiseConvTests.RandomCase(seed);
         var op = c.Depthwise();
         var scalar = new sbyte[c.Shape.OutputLength];
-        var vector = new sbyte[c.Shape.OutputLength];
+        var actual = new sbyte[c.Shape.OutputLength];
         Int8DepthwiseConv2d.RunScalar(op, c.Input, scalar, []);
-        Int8DepthwiseConv2d.RunVector128(op, c.Input, vector, []);
-        Exact.Equal<sbyte>(scalar, vector, $"Vector128 {c}", c.Locate);
-        var avx2 = new sbyte[c.Shape.OutputLength];
-        Int8DepthwiseConv2d.RunAvx2(op, c.Input, avx2, []);
-        Exact.Equal<sbyte>(scalar, avx2, $"AVX2 {c}", c.Locate);
+        Int8DepthwiseConv2d.Run(op, c.Input, actual, new byte[op.ScratchLength], path);
+        Exact.Equal<sbyte>(scalar, actual, $"{path} {c}", c.Locate);
+    }
+
+    /// <summary>A SIMD path needs <see cref="Int8DepthwiseConv2d.ScratchLength"/> bytes; where only the reference runs, none.</summary>
+    [Fact]
+    public void Too_little_scratch_is_an_argument_error()
+    {
+        var c = DepthwiseConvTests.RandomCase(3);
+        var op = c.Depthwise();
+        Assert.True(op.ScratchLength > 0);
+        var y = new sbyte[c.Shape.OutputLength];
+        if (Int8DepthwiseConv2d.PathFor(KernelPaths.Best) == KernelPath.Scalar)
+        {
+            var expected = new sbyte[y.Length];
+            Int8DepthwiseConv2d.RunScalar(op, c.Input, expected, []);
+            Int8DepthwiseConv2d.Run(op, c.Input, y, [], KernelPaths.Best);
+            Assert.Equal(expected, y);
+            return;
+        }
+        var e = Assert.Throws<ArgumentException>(() => Int8DepthwiseConv2d.Run(op, c.Input, y, new byte[op.ScratchLength - 1], KernelPaths.Best));
+        Assert.Contains("scratch", e.Message);
+    }
+}
+
+/// <summary>Runs shipped conformance cases and fails with every failing case's family, parameters and first difference.</summary>
+internal static class ShippedCases
+{
+    public static void AssertAllPass(IEnumerable<ConformanceCase> cases)
+    {
+        var failures = new List<string>();
+        int count = 0;
+        foreach (var c in cases)
+        {
+            count++;
+            string? result;
+            try
+            {
+                result = c.Check();
+            }
+            catch (Exception e)
+            {
+                result = $"threw {e.GetType().Name}: {e.Message}";
+            }
+            if (result is not null) failures.Add($"{c}: {result}");
+        }
+        Assert.True(count > 0, "no cases");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} cases differ:\n{string.Join("\n", failures.Take(20))}");
     }
 }

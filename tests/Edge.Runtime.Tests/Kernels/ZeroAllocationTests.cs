@@ -46,7 +46,8 @@ public class ZeroAllocationTests
         var dw = new ConvCase(new Conv2dShape(2, 6, 6, 27, 27, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), 27), seed: 3);
         var dwOp = dw.Depthwise();
         var dwOut = new sbyte[dw.Shape.OutputLength];
-        Allocations.AssertNone($"Int8DepthwiseConv2d {path}", () => Int8DepthwiseConv2d.Run(dwOp, dw.Input, dwOut, [], path));
+        var dwScratch = new byte[dwOp.ScratchLength];
+        Allocations.AssertNone($"Int8DepthwiseConv2d {path}", () => Int8DepthwiseConv2d.Run(dwOp, dw.Input, dwOut, dwScratch, path));
 
         var gemm = new ConvCase(ConvCase.GemmShape(2, 37, 11), seed: 4);
         var gemmOp = gemm.Gemm();

@@ -25,7 +25,8 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first; the warm-up also lasts at least 1 s, so the JIT's tiered compilation settles.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var kernels = ModelFiles.KernelsOption();
-        var command = new Command("bench", "Measure a model's latency, throughput and allocations on this machine.") { model, iterations, warmup, json, kernels };
+        var threads = ModelFiles.ThreadsOption();
+        var command = new Command("bench", "Measure a model's latency, throughput and allocations on this machine.") { model, iterations, warmup, json, kernels, threads };
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(model);
@@ -33,7 +34,7 @@ public static class BenchCommand
             if (n < 1) throw new CliUsageException($"--iterations {n}: must be at least 1");
             if (w < 0) throw new CliUsageException($"--warmup {w}: must not be negative");
             var result = ModelFiles.KindOf(path) == ModelKind.Edge
-                ? BenchInt8(path, ModelFiles.LoadSession(path, ModelFiles.ParseKernels(parse.GetValue(kernels))), n, w)
+                ? BenchInt8(path, ModelFiles.LoadSession(path, ModelFiles.ParseKernels(parse.GetValue(kernels)), ModelFiles.ParseThreads(parse.GetValue(threads))), n, w)
                 : BenchFloat(path, n, w);
             if (parse.GetValue(json)) io.Out.WriteLine(JsonSerializer.Serialize(result, JsonDefaults.Indented));
             else Write(io, result);
@@ -50,16 +51,17 @@ public static class BenchCommand
 
     public sealed record BenchResult(
         string Model, string Engine, string? Kernels, int Iterations, int Warmup, Latency LatencyMs, double ThroughputPerSecond,
-        double AllocatedBytesPerRun, Cpu Cpu, long? ArenaBytes, long? LowerBoundBytes, OperatorPath[] Operators);
+        double AllocatedBytesPerRun, Cpu Cpu, long? ArenaBytes, long? LowerBoundBytes, OperatorPath[] Operators, int Threads = 1);
 
     private static BenchResult BenchInt8(string path, EdgeSession session, int n, int warmup)
     {
+        using var _ = session;
         var input = SeededInput(session.Inputs[0].ElementCount);
         var output = new float[session.Outputs[0].ElementCount];
         var (latency, allocated) = Measure(() => session.Run(input, output), n, warmup);
         var ops = session.Operators.Select(o => new OperatorPath(o.Index, o.Name, o.Type.ToString(), o.Kernel, o.Path.ToString())).ToArray();
         return new BenchResult(Path.GetFileName(path), "int8", session.KernelPath.ToString(), n, warmup, latency, 1000.0 / latency.Mean,
-            allocated, CpuInfo(), session.ArenaBytes, session.LowerBoundBytes, ops);
+            allocated, CpuInfo(), session.ArenaBytes, session.LowerBoundBytes, ops, session.Threads);
     }
 
     private static BenchResult BenchFloat(string path, int n, int warmup)
@@ -114,9 +116,9 @@ public static class BenchCommand
     {
         string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
         var l = r.LatencyMs;
-        io.Out.WriteLine($"{r.Model}: {r.Engine}{(r.Kernels is null ? "" : $", kernels {r.Kernels}")}, {r.Iterations} runs after {r.Warmup} warm-up");
+        io.Out.WriteLine($"{r.Model}: {r.Engine}{(r.Kernels is null ? "" : $", kernels {r.Kernels}")}{(r.Threads > 1 ? $", {r.Threads} threads" : "")}, {r.Iterations} runs after {r.Warmup} warm-up");
         io.Out.WriteLine($"  latency ms   p50 {F(l.P50)}  p90 {F(l.P90)}  p99 {F(l.P99)}  mean {F(l.Mean)}  min {F(l.Min)}  max {F(l.Max)}");
-        io.Out.WriteLine($"  throughput   {r.ThroughputPerSecond.ToString("F1", CultureInfo.InvariantCulture)} inferences/s (1 thread)");
+        io.Out.WriteLine($"  throughput   {r.ThroughputPerSecond.ToString("F1", CultureInfo.InvariantCulture)} inferences/s ({(r.Threads == 1 ? "1 thread" : $"{r.Threads} threads")}, batch 1)");
         io.Out.WriteLine($"  allocated    {r.AllocatedBytesPerRun.ToString("F0", CultureInfo.InvariantCulture)} bytes per run");
         if (r.ArenaBytes is { } arena) io.Out.WriteLine($"  arena        {arena:N0} bytes (lower bound {r.LowerBoundBytes:N0})");
         io.Out.WriteLine($"  cpu          {r.Cpu.Architecture}; vectors {string.Join("/", r.Cpu.VectorSizes)}; {string.Join(", ", r.Cpu.InstructionSets)}");

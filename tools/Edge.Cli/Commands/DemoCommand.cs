@@ -27,7 +27,9 @@ public static class DemoCommand
         var outDir = new Option<string?>("--out") { Description = "Where to write the .edge models, under the manifest's names (default: a temporary folder)." };
         var models = new Option<string?>("--models") { Description = "The firmware-models folder (default: found above the working directory)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
-        var command = new Command("demo", "Convert the shipped models, measure float vs int8 accuracy and speed, print one table.") { limit, timed, outDir, models, json };
+        var threads = ModelFiles.ThreadsOption();
+        threads.Description = "Threads of the int8 session whose batch-1 latency the table shows (default 1; 0: min(4, cores)); accuracy runs one single-threaded session per core.";
+        var command = new Command("demo", "Convert the shipped models, measure float vs int8 accuracy and speed, print one table.") { limit, timed, outDir, models, json, threads };
         command.SetAction(parse =>
         {
             if (parse.GetValue(limit) is < 1) throw new CliUsageException($"--limit {parse.GetValue(limit)}: must be at least 1");
@@ -36,8 +38,9 @@ public static class DemoCommand
             string output = parse.GetValue(outDir) ?? Path.Combine(Path.GetTempPath(), "edge-demo");
             Directory.CreateDirectory(output);
             long start = Stopwatch.GetTimestamp();
+            int sessionThreads = ModelFiles.ParseThreads(parse.GetValue(threads));
             var rows = EvaluationProgress.Run(io, progress => ShippedModels.Trained(dir)
-                .Select(m => Measure(m, output, parse.GetValue(limit), parse.GetValue(timed), progress)).ToArray());
+                .Select(m => Measure(m, output, parse.GetValue(limit), parse.GetValue(timed), sessionThreads, progress)).ToArray());
             var result = new DemoResult(rows, Stopwatch.GetElapsedTime(start).TotalSeconds, output, CpuFeatures.Describe());
             if (parse.GetValue(json)) io.Out.WriteLine(JsonSerializer.Serialize(result, JsonDefaults.Indented));
             else Write(io, result);
@@ -53,16 +56,17 @@ public static class DemoCommand
 
     public sealed record DemoResult(DemoRow[] Models, double Seconds, string OutputFolder, string Cpu);
 
-    private static DemoRow Measure(ShippedModel model, string output, int? limit, int timed, Action<string, int, int>? progress)
+    private static DemoRow Measure(ShippedModel model, string output, int? limit, int timed, int threads, Action<string, int, int>? progress)
     {
         var graph = OnnxImporter.Import(model.OnnxPath);
         string edgePath = model.EdgePathIn(output);
         model.Convert(graph).Save(edgePath);
-        var session = EdgeSession.Load(edgePath);
+        using var session = EdgeSession.Load(edgePath);
+        using var timing = threads == 1 ? null : EdgeSession.Load(edgePath, new EdgeSessionOptions { Threads = threads });
         var test = model.TestSet(limit);
         var eval = Evaluator.Evaluate(session, test, graph, progress: progress is null ? null : (e, d, t) => progress($"{model.Name} {e}", d, t),
             threads: Environment.ProcessorCount);
-        var int8 = TimeInt8(session, test, timed);
+        var int8 = TimeInt8(timing ?? session, test, timed);
         var fl = TimeFloat(graph, model, test, timed);
         return new DemoRow(model.Name, eval.Images, eval.Float!.Top1, eval.Int8.Top1, eval.Agreement!.Value, fl.P50Ms, int8.P50Ms,
             fl.P50Ms / int8.P50Ms, fl.ImagesPerSecond, int8.ImagesPerSecond, new FileInfo(model.OnnxPath).Length, new FileInfo(edgePath).Length, edgePath);

@@ -22,7 +22,7 @@ public static class EvalCommand
         var floatModel = new Option<string?>("--float") { Description = "The float ONNX model to compare with, on the float reference path." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
         var batch = new Option<int>("--float-batch") { Description = "Images per float reference run.", DefaultValueFactory = _ => Evaluator.DefaultFloatBatch };
-        var threads = new Option<int>("--threads") { Description = "Images evaluated at once per path (images/s is then the total rate).", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Images evaluated at once per path, each on a session of its own running single-threaded (images/s is then the total rate): across images is where threads pay for a whole test set.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var kernels = ModelFiles.KernelsOption();
         var command = new Command("eval", "Measure an int8 model's accuracy (and its float original's) on labelled images.")
@@ -34,7 +34,7 @@ public static class EvalCommand
             if (parse.GetValue(limit) is < 1) throw new CliUsageException($"--limit {parse.GetValue(limit)}: must be at least 1");
             if (parse.GetValue(batch) < 1) throw new CliUsageException($"--float-batch {parse.GetValue(batch)}: must be at least 1");
             if (parse.GetValue(threads) < 1) throw new CliUsageException($"--threads {parse.GetValue(threads)}: must be at least 1");
-            var session = ModelFiles.LoadSession(path, ModelFiles.ParseKernels(parse.GetValue(kernels)));
+            using var session = ModelFiles.LoadSession(path, ModelFiles.ParseKernels(parse.GetValue(kernels)));
             var images = ImageSet.FromIdx(Existing(parse.GetRequiredValue(data)), Existing(parse.GetRequiredValue(labels)));
             if (parse.GetValue(limit) is { } n) images = images.Take(n);
             var graph = parse.GetValue(floatModel) is { } f ? ModelFiles.LoadFloatGraph(f) : null;

@@ -30,7 +30,8 @@ public static class RunCommand
         var top = new Option<int>("--top") { Description = "Classes to print per image.", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var kernels = ModelFiles.KernelsOption();
-        var command = new Command("run", "Run a model on images (top-k classes) or on an input tensor (every output).") { model, images, tensor, top, json, kernels };
+        var threads = ModelFiles.ThreadsOption();
+        var command = new Command("run", "Run a model on images (top-k classes) or on an input tensor (every output).") { model, images, tensor, top, json, kernels, threads };
         command.SetAction(parse =>
         {
             string modelPath = parse.GetRequiredValue(model);
@@ -47,7 +48,7 @@ public static class RunCommand
                 WriteOutputs(io, parse.GetValue(json), graph.Name, batch, outputs);
                 return EdgeCli.Ok;
             }
-            var session = ModelFiles.LoadSession(modelPath, ModelFiles.ParseKernels(parse.GetValue(kernels)));
+            using var session = ModelFiles.LoadSession(modelPath, ModelFiles.ParseKernels(parse.GetValue(kernels)), ModelFiles.ParseThreads(parse.GetValue(threads)));
             if (tensorPath is not null)
             {
                 var outputs = RunInt8(session, tensorPath, out int batch);

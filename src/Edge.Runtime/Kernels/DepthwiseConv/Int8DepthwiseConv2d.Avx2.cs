@@ -6,14 +6,15 @@ using System.Runtime.Intrinsics.X86;
 namespace Edge.Runtime.Kernels.DepthwiseConv;
 
 /// <summary>
-/// The AVX2 depthwise convolution: the Vector128 path's pixel loop (Int8DepthwiseConv2d.Vector128.cs) with 16 channels
-/// per 256-bit block and the output stage on eight lanes. When C is not a multiple of 16 (and at least 16), a last block
-/// ends at C and overlaps the one before it: its channels are computed again, to the same values. Below 16 channels the
-/// pixel goes the Vector128 way.
+/// The AVX2 depthwise convolution: the row window of DepthwiseRows.cs, channels 16 per block, taps in pairs through
+/// <c>vpmaddwd</c>. 3×3 filters (MobileNet's, strides 1 and 2) have their five pairs unrolled
+/// (Int8DepthwiseConv3x3.Avx2.cs); every other filter walks its pairs in a loop.
 /// <para>
-/// Arithmetic per tap, as in the Vector128 path: x sign-extends to int16 and loses zp_x (|x − zp_x| ≤ 255), the weight
-/// sign-extends to int16, their lane-wise product is exact in int16 (≤ 255·127 = 32385), and it widens to int32 and
-/// accumulates onto the bias.
+/// Per pair of taps and 16 channels: the two 16-byte rows of x interleave bytewise (<c>punpcklbw</c>/<c>punpckhbw</c>:
+/// <c>[x₀[c], x₁[c]]</c> for c = 0..7 and 8..15), sign-extend to int16 (<c>vpmovsxbw</c>), and <c>vpmaddwd</c> against the
+/// packed pair weights <c>[w₀[c], w₁[c]]</c> gives <c>x₀·w₀ + x₁·w₁</c> per channel in int32, in channel order. Exact: each
+/// product is at most 128·127 in magnitude, the pair sum at most 32512 (<c>vpmaddwd</c> overflows only for
+/// (−32768)²·2), and the int32 accumulation onto the folded bias wraps as the contract's accumulator does.
 /// </para>
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
@@ -21,64 +22,93 @@ public sealed partial class Int8DepthwiseConv2d
     /// <summary>The AVX2 path, bit-exact with <see cref="RunScalar"/>; the Vector128 path when AVX2 is not supported.</summary>
     public static void RunAvx2(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch)
     {
+        Guard.Length(input.Length, op.Shape.InputLength, "input");
+        Guard.Length(output.Length, op.Shape.OutputLength, "output");
+        Avx2Rows(op, input, output, scratch, 0, op.RowCount);
+    }
+
+    private static void Avx2Rows(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, int begin, int end)
+    {
         if (!Avx2.IsSupported)
         {
-            RunVector128(op, input, output, scratch);
+            Vector128Rows(op, input, output, scratch, begin, end);
             return;
         }
-        ForEachPixel<Avx2Channels>(op, input, output);
+        var rows = op.Rows;
+        rows.Reset(scratch, op.InputZeroPoint);
+        var s = op.Shape;
+        int c = op.Channels, cs = op.BlockChannels, step = s.Window.StrideW * cs, pairs = op.Pairs, taps = op.Taps;
+        bool k3 = s.Window.KernelH == 3 && s.Window.KernelW == 3;
+        ref byte window = ref MemoryMarshal.GetReference(scratch);
+        ref short pw = ref MemoryMarshal.GetArrayDataReference(op.PairWeights);
+        ref int bias = ref MemoryMarshal.GetArrayDataReference(op.FoldedBias);
+        Span<sbyte> tail = stackalloc sbyte[Block];
+        for (int row = begin; row < end; row++)
+        {
+            ref int tap = ref MemoryMarshal.GetReference(rows.Prepare(input, scratch, row));
+            var y = output.Slice(row * s.OutW * c, s.OutW * c);
+            for (int b = 0; b < cs; b += Block)
+            {
+                ref short wb = ref Unsafe.Add(ref pw, b / Block * pairs * 2 * Block);
+                var bias0 = Vector256.LoadUnsafe(ref bias, (nuint)b);
+                var bias1 = Vector256.LoadUnsafe(ref bias, (nuint)b + 8);
+                ref byte x = ref Unsafe.Add(ref window, b);
+                if (k3)
+                {
+                    Conv3x3Avx2(op, ref x, ref tap, ref wb, bias0, bias1, step, b, y, tail);
+                    continue;
+                }
+                for (int ow = 0; ow < s.OutW; ow++)
+                {
+                    ref byte xp = ref Unsafe.Add(ref x, ow * step);
+                    var a0 = bias0;
+                    var a1 = bias1;
+                    for (int p = 0; p < pairs; p++)
+                    {
+                        int t0 = Unsafe.Add(ref tap, 2 * p);
+                        int t1 = 2 * p + 1 < taps ? Unsafe.Add(ref tap, 2 * p + 1) : t0;
+                        PairAvx2(ref Unsafe.Add(ref xp, t0), ref Unsafe.Add(ref xp, t1), ref Unsafe.Add(ref wb, p * 2 * Block), ref a0, ref a1);
+                    }
+                    StoreAvx2(op, a0, a1, b, y.Slice(ow * c), tail);
+                }
+            }
+        }
+    }
+
+    /// <summary>One pair of taps on 16 channels: <c>a0 += x₀·w₀ + x₁·w₁</c> for channels 0..7, <c>a1</c> for 8..15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairAvx2(ref byte x0, ref byte x1, ref short w, ref Vector256<int> a0, ref Vector256<int> a1)
+    {
+        var v0 = Vector128.LoadUnsafe(ref x0);
+        var v1 = Vector128.LoadUnsafe(ref x1);
+        var lo = Avx2.ConvertToVector256Int16(Sse2.UnpackLow(v0, v1).AsSByte());
+        var hi = Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(v0, v1).AsSByte());
+        a0 += Avx2.MultiplyAddAdjacent(lo, Vector256.LoadUnsafe(ref w));
+        a1 += Avx2.MultiplyAddAdjacent(hi, Vector256.LoadUnsafe(ref w, 16));
     }
 
     /// <summary>
-    /// Blocks of 16 channels, the last one ending at C (overlapping the one before it when C is not a multiple of 16);
-    /// below 16 channels, the Vector128 way.
+    /// The AVX2 output stage on channels [b, b + 16) of one pixel and the store (<paramref name="y"/> starts at the pixel);
+    /// past the last channel, as <see cref="StoreVector128"/>: the stage reads its tables only for blocks starting below C.
     /// </summary>
-    private readonly struct Avx2Channels : IPixelChannels
-    {
-        public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, in Taps taps, Span<sbyte> y)
-        {
-            int channels = y.Length;
-            if (channels < 16)
-            {
-                Vector128Channels.Run(op, input, taps, y);
-                return;
-            }
-            for (int c = 0; ; c += 16)
-            {
-                int block = Math.Min(c, channels - 16);
-                Channels16Avx2(op, input, taps, block, y);
-                if (block + 16 == channels) break;
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Channels16Avx2(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, in Taps t, int c, Span<sbyte> y)
+    private static void StoreAvx2(Int8DepthwiseConv2d op, Vector256<int> a0, Vector256<int> a1, int b, Span<sbyte> y, Span<sbyte> tail)
     {
-        var s = op.Shape;
-        var win = s.Window;
-        int channels = op.Channels;
-        ref int bias = ref MemoryMarshal.GetArrayDataReference(op.Bias);
-        var a0 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-        var a1 = Vector256.LoadUnsafe(ref bias, (nuint)c + 8);
-        var zp = Vector256.Create((short)op.InputZeroPoint);
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte w = ref MemoryMarshal.GetArrayDataReference(op.Weights);
-        for (int i = t.I0; i < t.I1; i++)
+        int c = op.Channels;
+        var stage = op.Avx2Stage;
+        var q0 = stage.Apply(a0, b);
+        var q1 = b + 8 < c ? stage.Apply(a1, b + 8) : default;
+        // Lanes are in [−128, 127]: the two packs are exact; packs work per 128-bit half, so the halves interleave and one
+        // permutation restores the order.
+        var w16 = Avx2.PackSignedSaturate(q0, q1);                       // [q0 0-3, q1 0-3 | q0 4-7, q1 4-7]
+        var w8 = Avx2.PackSignedSaturate(w16, w16);                      // [q0 0-3 q1 0-3 (twice) | q0 4-7 q1 4-7 (twice)]
+        var bytes = Avx2.PermuteVar8x32(w8.AsInt32(), Vector256.Create(0, 4, 1, 5, 0, 0, 0, 0)).GetLower().AsSByte();
+        if (b + Block <= c)
         {
-            int rowStart = (t.Row0 + i * win.DilationH) * s.InW;
-            for (int j = t.J0; j < t.J1; j++)
-            {
-                var xv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)((rowStart + t.Col0 + j * win.DilationW) * channels + c))) - zp;
-                var wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)((i * win.KernelW + j) * channels + c)));
-                var p = xv * wv;
-                a0 += Avx2.ConvertToVector256Int32(p.GetLower());
-                a1 += Avx2.ConvertToVector256Int32(p.GetUpper());
-            }
+            bytes.StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)b);
+            return;
         }
-        var q0 = op.Output.Apply(a0, c);
-        var q1 = op.Output.Apply(a1, c + 8);
-        var bytes = Vector128.Narrow(Vector128.Narrow(q0.GetLower(), q0.GetUpper()), Vector128.Narrow(q1.GetLower(), q1.GetUpper()));
-        bytes.StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)c);
+        bytes.StoreUnsafe(ref MemoryMarshal.GetReference(tail));
+        DepthwiseRows.StorePartial(tail, y.Slice(b), c - b);
     }
 }

@@ -1,5 +1,4 @@
 using Edge.Runtime.Arithmetic;
-using Edge.Runtime.Kernels.Conv;
 
 namespace Edge.Runtime.Kernels.DepthwiseConv;
 
@@ -9,27 +8,92 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// nothing to fold into, a Mul by a per-channel constant) is the 1×1 case. Per the contract:
 /// <c>acc[c] = bias[c] + Σ (x[c] − zp_x)·w[c]</c> over the window's taps on real input, then the output stage.
 /// <para>
-/// Packing: the .edge weight [C][KH][KW][1] becomes <c>[KH][KW][C]</c>, so a tap's weights for consecutive channels
-/// are contiguous, as the input's channels are (NHWC). The bias is used as given (no fold: the kernel subtracts zp_x).
+/// Packing, once at load. The reference reads <see cref="Weights"/>, the .edge weight [C][KH][KW][1] as <c>[KH·KW][C]</c>.
+/// The SIMD paths (DepthwiseRows.cs) work on channels padded to <see cref="BlockChannels"/> (a multiple of 16, the extra
+/// weights 0) and read the input through zero-point-padded rows, so every tap of every pixel is a real load and the
+/// zero point folds into the bias: <see cref="FoldedBias"/><c>[c] = bias[c] − zp_x·Σ_t w[t][c]</c>. Then
+/// <c>Σ_t (x_t − zp_x)·w_t = Σ_t x_t·w_t − zp_x·Σ_t w_t</c>, and a padding tap reads x = zp_x, adding
+/// <c>zp_x·w − zp_x·w = 0</c>: the same accumulator as the contract's, modulo 2^32 (int32 addition wraps, and both sides are
+/// sums of the same exact products). <see cref="PaddedWeights"/> is <c>[KH·KW][BlockChannels]</c> (Vector128, AdvSimd);
+/// <see cref="PairWeights"/> holds taps in pairs for x86's <c>vpmaddwd</c>: per block of 16 channels and pair p (taps 2p,
+/// 2p+1; a lone last tap pairs with weight 0), 32 int16 <c>[w_2p[c], w_2p+1[c]]</c> for c = 0..15 of the block.
 /// </para>
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
+    /// <summary>The SIMD paths' channel block: channels are padded to a multiple of it.</summary>
+    internal const int Block = 16;
+
     private Int8DepthwiseConv2d(Conv2dShape shape, sbyte[] weights, int[] bias, int inputZeroPoint, OutputStage output)
-        => (Shape, Weights, Bias, InputZeroPoint, Output) = (shape, weights, bias, inputZeroPoint, output);
+    {
+        (Shape, Weights, Bias, InputZeroPoint, Output) = (shape, weights, bias, inputZeroPoint, output);
+        int c = shape.InChannels, taps = Taps;
+        BlockChannels = (c + Block - 1) / Block * Block;
+        Pairs = (taps + 1) / 2;
+        PaddedWeights = new sbyte[taps * BlockChannels];
+        PaddedWeights16 = new short[taps * BlockChannels];
+        FoldedBias = new int[BlockChannels];
+        PairWeights = new short[BlockChannels / Block * Pairs * 2 * Block];
+        for (int ch = 0; ch < c; ch++)
+        {
+            int sum = 0;
+            for (int t = 0; t < taps; t++)
+            {
+                sbyte w = weights[t * c + ch];
+                sum += w;
+                PaddedWeights[t * BlockChannels + ch] = w;
+                PaddedWeights16[t * BlockChannels + ch] = w;
+                int b = ch / Block, p = t / 2;
+                PairWeights[((b * Pairs + p) * Block + ch % Block) * 2 + t % 2] = w;
+            }
+            FoldedBias[ch] = unchecked(bias[ch] - inputZeroPoint * sum);
+        }
+        Rows = new DepthwiseRows(shape, BlockChannels);
+        ArmTables = BuildArmTables();
+        Avx2Stage = new DepthwiseOutputStage(output, BlockChannels);
+    }
+
+    /// <summary>The AVX2 paths' output stage (DepthwiseOutputStage.Avx2.cs).</summary>
+    internal DepthwiseOutputStage Avx2Stage { get; }
 
     public Conv2dShape Shape { get; }
     public int InputZeroPoint { get; }
     public OutputStage Output { get; }
 
-    /// <summary>The kernel needs no scratch.</summary>
-    public int ScratchLength => 0;
+    /// <summary>Bytes of scratch the SIMD paths need per call (the zero-point-padded row window, DepthwiseRows.cs); the reference needs none.</summary>
+    public int ScratchLength => Rows.ScratchLength;
 
-    /// <summary>[KH][KW][C].</summary>
+    /// <summary>[KH·KW][C]: the reference's weights.</summary>
     internal sbyte[] Weights { get; }
     internal int[] Bias { get; }
 
     public int Channels => Shape.InChannels;
+
+    /// <summary>Taps per filter, KH·KW.</summary>
+    internal int Taps => Shape.Window.KernelH * Shape.Window.KernelW;
+
+    /// <summary>C rounded up to a multiple of <see cref="Block"/>.</summary>
+    internal int BlockChannels { get; }
+
+    /// <summary>⌈Taps / 2⌉.</summary>
+    internal int Pairs { get; }
+
+    /// <summary>[Taps][BlockChannels], zeros past C.</summary>
+    internal sbyte[] PaddedWeights { get; }
+
+    /// <summary>[Taps][BlockChannels] as int16 (the Vector128 path's products).</summary>
+    internal short[] PaddedWeights16 { get; }
+
+    /// <summary>[BlockChannels / 16][Pairs][16 channels][2 taps] int16.</summary>
+    internal short[] PairWeights { get; }
+
+    /// <summary>[BlockChannels]: <c>bias − zp_x·Σw</c> (wrapping), zeros past C.</summary>
+    internal int[] FoldedBias { get; }
+
+    internal DepthwiseRows Rows { get; }
+
+    /// <summary>Work items for threads: one per output row, Batch·OutH.</summary>
+    public int RowCount => Shape.Batch * Shape.OutH;
 
     /// <summary>
     /// Prepares a depthwise convolution. <paramref name="shape"/> must be depthwise (<see cref="Conv2dShape.IsDepthwise"/>);
@@ -38,26 +102,56 @@ public sealed partial class Int8DepthwiseConv2d
     public static Int8DepthwiseConv2d Prepare(Conv2dShape shape, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, int inputZeroPoint, OutputStage output)
     {
         if (!shape.IsDepthwise) throw new ArgumentException($"{shape} is not depthwise (group must equal the input and output channels)");
-        Int8Conv2d.CheckZeroPoint(inputZeroPoint);
+        if (inputZeroPoint < sbyte.MinValue || inputZeroPoint > sbyte.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(inputZeroPoint), inputZeroPoint, "the input zero point must be in [−128, 127]");
         int c = shape.InChannels, taps = shape.Window.KernelH * shape.Window.KernelW;
         if (output.Channels != c) throw new ArgumentException($"the output stage has {output.Channels} channels, {shape} has {c}");
         Guard.SameLength(weights.Length, c * taps, $"depthwise weights for {c} channels of {taps} taps");
-        PackedWeights.CheckSymmetric(weights);
+        // Weights are symmetric, [−127, 127]: the SIMD paths' int16 pair sums (|x·w| ≤ 128·127, two of them ≤ 32512) rely on it.
+        int at = weights.IndexOf(sbyte.MinValue);
+        if (at >= 0) throw new ArgumentException($"weight {at} is −128; int8 weights are symmetric, in [−127, 127]");
+        if (!bias.IsEmpty) Guard.SameLength(bias.Length, c, "bias");
         var packed = new sbyte[taps * c];
         for (int ch = 0; ch < c; ch++)
             for (int t = 0; t < taps; t++)
                 packed[t * c + ch] = weights[ch * taps + t];
-        return new Int8DepthwiseConv2d(shape, packed, PackedWeights.CopyBias(bias, c), inputZeroPoint, output);
+        return new Int8DepthwiseConv2d(shape, packed, bias.IsEmpty ? new int[c] : bias.ToArray(), inputZeroPoint, output);
     }
+
+    /// <summary>The path <see cref="Run"/> takes for <paramref name="path"/> on this machine.</summary>
+    public static KernelPath PathFor(KernelPath path) => KernelPaths.Supported(path) switch
+    {
+        KernelPath.Avx512BW => KernelPath.Avx512BW,
+        KernelPath.AvxVnni or KernelPath.Avx2 => KernelPath.Avx2,
+        KernelPath.AdvSimd or KernelPath.AdvSimdDp => KernelPath.AdvSimd,
+        var p => p,
+    };
 
     /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
+        => RunRows(op, input, output, scratch, path, 0, op.RowCount);
+
+    /// <summary>
+    /// Output rows [<paramref name="begin"/>, <paramref name="end"/>) of the whole batch (row r is image r / OutH, row
+    /// r % OutH) on <paramref name="path"/>: what one thread runs. Rows are independent, so any split gives the bytes of
+    /// <see cref="Run"/>. <paramref name="scratch"/> (<see cref="ScratchLength"/> bytes) is this call's own.
+    /// </summary>
+    public static void RunRows(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path, int begin, int end)
     {
-        switch (KernelPaths.AtMost(path, KernelPath.Avx2))
+        var s = op.Shape;
+        Guard.Length(input.Length, s.InputLength, "input");
+        Guard.Length(output.Length, s.OutputLength, "output");
+        if (begin < 0 || end > op.RowCount || begin > end)
+            throw new ArgumentOutOfRangeException(nameof(begin), $"rows [{begin}, {end}) of [0, {op.RowCount})");
+        var runs = PathFor(path);
+        if (runs != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "depthwise scratch");
+        switch (runs)
         {
-            case KernelPath.Avx2: RunAvx2(op, input, output, scratch); break;
-            case KernelPath.Vector128: RunVector128(op, input, output, scratch); break;
-            default: RunScalar(op, input, output, scratch); break;
+            case KernelPath.Avx512BW: Avx512Rows(op, input, output, scratch, begin, end); break;
+            case KernelPath.Avx2: Avx2Rows(op, input, output, scratch, begin, end); break;
+            case KernelPath.AdvSimd: AdvSimdRows(op, input, output, scratch, begin, end); break;
+            case KernelPath.Vector128: Vector128Rows(op, input, output, scratch, begin, end); break;
+            default: ScalarRows(op, input, output, begin, end); break;
         }
     }
 
@@ -65,30 +159,38 @@ public sealed partial class Int8DepthwiseConv2d
     public static void RunScalar(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch)
     {
         var s = op.Shape;
-        var win = s.Window;
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
+        ScalarRows(op, input, output, 0, op.RowCount);
+    }
+
+    private static void ScalarRows(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end)
+    {
+        var s = op.Shape;
+        var win = s.Window;
         int channels = op.Channels;
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
-                for (int ow = 0; ow < s.OutW; ow++)
-                    for (int c = 0; c < channels; c++)
+        for (int row = begin; row < end; row++)
+        {
+            int n = row / s.OutH, oh = row % s.OutH;
+            for (int ow = 0; ow < s.OutW; ow++)
+                for (int c = 0; c < channels; c++)
+                {
+                    int acc = op.Bias[c];
+                    for (int kh = 0; kh < win.KernelH; kh++)
                     {
-                        int acc = op.Bias[c];
-                        for (int kh = 0; kh < win.KernelH; kh++)
+                        int ih = oh * win.StrideH - win.PadTop + kh * win.DilationH;
+                        if (ih < 0 || ih >= s.InH) continue;
+                        for (int kw = 0; kw < win.KernelW; kw++)
                         {
-                            int ih = oh * win.StrideH - win.PadTop + kh * win.DilationH;
-                            if (ih < 0 || ih >= s.InH) continue;
-                            for (int kw = 0; kw < win.KernelW; kw++)
-                            {
-                                int iw = ow * win.StrideW - win.PadLeft + kw * win.DilationW;
-                                if (iw < 0 || iw >= s.InW) continue;
-                                int x = input[((n * s.InH + ih) * s.InW + iw) * channels + c];
-                                acc += (x - op.InputZeroPoint) * op.Weights[(kh * win.KernelW + kw) * channels + c];
-                            }
+                            int iw = ow * win.StrideW - win.PadLeft + kw * win.DilationW;
+                            if (iw < 0 || iw >= s.InW) continue;
+                            int x = input[((n * s.InH + ih) * s.InW + iw) * channels + c];
+                            acc += (x - op.InputZeroPoint) * op.Weights[(kh * win.KernelW + kw) * channels + c];
                         }
-                        output[((n * s.OutH + oh) * s.OutW + ow) * channels + c] = op.Output.Apply(acc, c);
                     }
+                    output[((n * s.OutH + oh) * s.OutW + ow) * channels + c] = op.Output.Apply(acc, c);
+                }
+        }
     }
 
     public override string ToString() => $"Int8DepthwiseConv2d {Shape} zp_x {InputZeroPoint}, {Output}";

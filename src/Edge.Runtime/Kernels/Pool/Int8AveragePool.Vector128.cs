@@ -25,25 +25,29 @@ public sealed partial class Int8AveragePool
     /// or the window has more than <see cref="RoundingDivision.MaxCount"/> taps.
     /// </summary>
     public static void RunVector128(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+        => Vector128Rows(op, input, output, 0, op.RowCount);
+
+    private static void Vector128Rows(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end)
     {
         var s = op.Shape;
         var win = s.Window;
-        if (!Vector128.IsHardwareAccelerated || win.KernelH * win.KernelW > RoundingDivision.MaxCount)
-        {
-            RunScalar(op, input, output);
-            return;
-        }
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
+        if (!Vector128.IsHardwareAccelerated || win.KernelH * win.KernelW > RoundingDivision.MaxCount)
+        {
+            ScalarRows(op, input, output, begin, end);
+            return;
+        }
         int channels = s.Channels, zp = op.ZeroPoint;
         int paddedH = win.PadTop + s.InH + win.PadBottom, paddedW = win.PadLeft + s.InW + win.PadRight;
         var taps = new PoolTaps(s);
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        nint inputEnd = s.InputLength, outputEnd = s.OutputLength;
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
+        // A row range writes nothing past its last pixel: the 8-byte stores of C < 8 stop at the range's end.
+        nint inputEnd = s.InputLength, outputEnd = (nint)end * s.OutW * channels;
+        for (int r = begin; r < end; r++)
             {
+                int n = r / s.OutH, oh = r % s.OutH;
                 var row = taps.RowAt(n, oh);
                 int countH = op.CountIncludePad ? Taps(win.KernelH, win.DilationH, oh * win.StrideH, paddedH) : row.I1 - row.I0;
                 for (int ow = 0; ow < s.OutW; ow++)

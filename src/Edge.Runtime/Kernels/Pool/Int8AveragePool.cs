@@ -35,9 +35,26 @@ public sealed partial class Int8AveragePool
     /// which this kernel has no version of, run its Vector128 path.
     /// </summary>
     public static void Run(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
+        => RunRows(op, input, output, path, 0, op.RowCount);
+
+    /// <summary>Work items for threads: output rows, Batch·OutH.</summary>
+    public int RowCount => Shape.Batch * Shape.OutH;
+
+    /// <summary>
+    /// Output rows [<paramref name="begin"/>, <paramref name="end"/>) (counted across the batch) on <paramref name="path"/>:
+    /// what one thread runs. Rows write disjoint bytes, so any split gives the bytes of <see cref="Run"/>.
+    /// </summary>
+    public static void RunRows(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path, int begin, int end)
     {
-        if (path >= KernelPath.Vector128) RunVector128(op, input, output);
-        else RunScalar(op, input, output);
+        if (begin < 0 || end > op.RowCount || begin > end)
+            throw new ArgumentOutOfRangeException(nameof(begin), $"rows [{begin}, {end}) of [0, {op.RowCount})");
+        if (path >= KernelPath.Vector128) Vector128Rows(op, input, output, begin, end);
+        else
+        {
+            Guard.Length(input.Length, op.Shape.InputLength, "input");
+            Guard.Length(output.Length, op.Shape.OutputLength, "output");
+            ScalarRows(op, input, output, begin, end);
+        }
     }
 
     /// <summary>The scalar reference.</summary>
@@ -47,10 +64,18 @@ public sealed partial class Int8AveragePool
         var win = s.Window;
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
+        ScalarRows(op, input, output, 0, op.RowCount);
+    }
+
+    /// <summary>The reference on output rows [begin, end), counted across the batch.</summary>
+    private static void ScalarRows(Int8AveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end)
+    {
+        var s = op.Shape;
+        var win = s.Window;
         int paddedH = win.PadTop + s.InH + win.PadBottom, paddedW = win.PadLeft + s.InW + win.PadRight;
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
+        for (int r = begin; r < end; r++)
             {
+                int n = r / s.OutH, oh = r % s.OutH;
                 var (i0, i1) = s.RealTapsH(oh);
                 int ih0 = oh * win.StrideH - win.PadTop;
                 int countH = op.CountIncludePad ? Taps(win.KernelH, win.DilationH, oh * win.StrideH, paddedH) : i1 - i0;

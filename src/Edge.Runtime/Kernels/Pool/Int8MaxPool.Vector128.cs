@@ -21,24 +21,27 @@ public sealed partial class Int8MaxPool
 {
     /// <summary>The Vector128 path, bit-exact with <see cref="RunScalar"/>; the scalar reference when Vector128 is not accelerated.</summary>
     public static void RunVector128(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
+        => Vector128Rows(op, input, output, 0, op.RowCount);
+
+    private static void Vector128Rows(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end)
     {
-        if (!Vector128.IsHardwareAccelerated)
-        {
-            RunScalar(op, input, output);
-            return;
-        }
         var s = op.Shape;
-        var win = s.Window;
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
+        if (!Vector128.IsHardwareAccelerated)
+        {
+            MaxPoolLoop.Run(s, input, output, sbyte.MinValue, begin, end);
+            return;
+        }
         int channels = s.Channels;
         var taps = new PoolTaps(s);
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        nint inputEnd = s.InputLength, outputEnd = s.OutputLength;
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
+        // A row range writes nothing past its last pixel: the 8-byte stores of C < 8 stop at the range's end.
+        nint inputEnd = s.InputLength, outputEnd = (nint)end * s.OutW * channels;
+        for (int r = begin; r < end; r++)
             {
+                int n = r / s.OutH, oh = r % s.OutH;
                 var row = taps.RowAt(n, oh);
                 for (int ow = 0; ow < s.OutW; ow++)
                 {

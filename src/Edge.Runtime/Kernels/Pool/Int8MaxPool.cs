@@ -18,9 +18,21 @@ public sealed partial class Int8MaxPool
     /// which this kernel has no version of, run its Vector128 path.
     /// </summary>
     public static void Run(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
+        => RunRows(op, input, output, path, 0, op.RowCount);
+
+    /// <summary>Work items for threads: output rows, Batch·OutH.</summary>
+    public int RowCount => Shape.Batch * Shape.OutH;
+
+    /// <summary>
+    /// Output rows [<paramref name="begin"/>, <paramref name="end"/>) (counted across the batch) on <paramref name="path"/>:
+    /// what one thread runs. Rows write disjoint bytes, so any split gives the bytes of <see cref="Run"/>.
+    /// </summary>
+    public static void RunRows(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path, int begin, int end)
     {
-        if (path >= KernelPath.Vector128) RunVector128(op, input, output);
-        else RunScalar(op, input, output);
+        if (begin < 0 || end > op.RowCount || begin > end)
+            throw new ArgumentOutOfRangeException(nameof(begin), $"rows [{begin}, {end}) of [0, {op.RowCount})");
+        if (path >= KernelPath.Vector128) Vector128Rows(op, input, output, begin, end);
+        else MaxPoolLoop.Run(op.Shape, input, output, sbyte.MinValue, begin, end);
     }
 
     /// <summary>The scalar reference.</summary>

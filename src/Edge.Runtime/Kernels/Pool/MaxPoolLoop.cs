@@ -10,13 +10,17 @@ namespace Edge.Runtime.Kernels.Pool;
 internal static class MaxPoolLoop
 {
     public static void Run<T>(Pool2dShape s, ReadOnlySpan<T> input, Span<T> output, T lowest) where T : INumber<T>
+        => Run(s, input, output, lowest, 0, s.Batch * s.OutH);
+
+    /// <summary>Output rows [<paramref name="begin"/>, <paramref name="end"/>), counted across the batch.</summary>
+    public static void Run<T>(Pool2dShape s, ReadOnlySpan<T> input, Span<T> output, T lowest, int begin, int end) where T : INumber<T>
     {
         var win = s.Window;
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
-        for (int n = 0; n < s.Batch; n++)
-            for (int oh = 0; oh < s.OutH; oh++)
+        for (int r = begin; r < end; r++)
             {
+                int n = r / s.OutH, oh = r % s.OutH;
                 var (i0, i1) = s.RealTapsH(oh);
                 int ih0 = oh * win.StrideH - win.PadTop;
                 for (int ow = 0; ow < s.OutW; ow++)

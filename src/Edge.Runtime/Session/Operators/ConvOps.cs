@@ -101,13 +101,29 @@ internal sealed class Int8ConvOp(OpReader r, Int8Conv2d kernel, KernelPath path)
 
 internal sealed class Int8DepthwiseConvOp(OpReader r, Int8DepthwiseConv2d kernel, KernelPath path) : SessionOp(r)
 {
+    /// <summary>Below this many multiply-adds the operator runs whole: waking threads would cost more than it saves.</summary>
+    private const long MinMacsToSplit = 1 << 16;
+
     public Int8DepthwiseConv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8DepthwiseConv2d);
-    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
-    public override int ScratchBytes => KernelOp.ScratchLength;
+    public override KernelPath Path => Int8DepthwiseConv2d.PathFor(path);
+    public override int ScratchBytes => Path == KernelPath.Scalar ? 0 : KernelOp.ScratchLength;
+
+    /// <summary>Output rows (Batch·OutH), when the operator is large enough to split.</summary>
+    public override int WorkItems => (long)KernelOp.Shape.OutputLength * KernelOp.Taps >= MinMacsToSplit ? KernelOp.RowCount : 1;
 
     public override void Run(in ArenaView arena)
         => Int8DepthwiseConv2d.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path);
+
+    public override void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (WorkItems == 1)
+        {
+            base.RunRange(arena, begin, end);
+            return;
+        }
+        Int8DepthwiseConv2d.RunRows(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path, begin, end);
+    }
 }
 
 internal sealed class FloatConvOp(OpReader r, FloatConv2d kernel) : SessionOp(r)

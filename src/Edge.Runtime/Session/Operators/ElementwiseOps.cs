@@ -78,6 +78,28 @@ internal sealed class Int8AddOp(OpReader r, Int8Add kernel, KernelPath path) : S
     public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
     public override bool CanRunInPlace => true;
     public override void Run(in ArenaView arena) => Int8Add.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Inputs[1]), arena.Int8(Outputs[0]), path);
+
+    /// <summary>Elements per work item: blocks of 16 KiB (a multiple of every vector width), one item below 32 KiB.</summary>
+    private const int ItemBytes = 16 * 1024;
+
+    private readonly int _length = checked((int)r.Output.ElementCount);
+
+    private int Length => _length;
+
+    public override int WorkItems => Length < 2 * ItemBytes ? 1 : (Length + ItemBytes - 1) / ItemBytes;
+
+    /// <summary>Elements [begin·16 KiB, end·16 KiB): element-wise, so any split gives the bytes of <see cref="Run"/>, in place too.</summary>
+    public override void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (WorkItems == 1)
+        {
+            base.RunRange(arena, begin, end);
+            return;
+        }
+        if (begin < 0 || end > WorkItems || begin > end) throw new ArgumentOutOfRangeException(nameof(begin), $"work items [{begin}, {end}) of [0, {WorkItems})");
+        int start = begin * ItemBytes, count = Math.Min(Length, end * ItemBytes) - start;
+        Int8Add.Run(kernel, arena.Int8(Inputs[0]).Slice(start, count), arena.Int8(Inputs[1]).Slice(start, count), arena.Int8(Outputs[0]).Slice(start, count), path);
+    }
 }
 
 internal sealed class Int8LookupOp(OpReader r, Int8Lookup kernel) : SessionOp(r)

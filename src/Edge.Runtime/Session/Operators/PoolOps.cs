@@ -2,6 +2,7 @@ using Edge.Runtime.Format;
 using Edge.Runtime.Kernels;
 using Edge.Runtime.Kernels.Float;
 using Edge.Runtime.Kernels.Pool;
+using Pool2dShape = Edge.Runtime.Kernels.Pool2dShape;
 
 namespace Edge.Runtime.Session.Operators;
 
@@ -70,14 +71,41 @@ internal sealed class Int8MaxPoolOp(OpReader r, Int8MaxPool kernel, KernelPath p
 {
     public override string Kernel => nameof(Int8MaxPool);
     public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+
+    /// <summary>Output rows, when the pool reads enough to be worth splitting.</summary>
+    public override int WorkItems => PoolSplit.Items(kernel.Shape, kernel.RowCount);
+
     public override void Run(in ArenaView arena) => Int8MaxPool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path);
+
+    public override void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (WorkItems == 1) base.RunRange(arena, begin, end);
+        else Int8MaxPool.RunRows(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path, begin, end);
+    }
 }
 
 internal sealed class Int8AveragePoolOp(OpReader r, Int8AveragePool kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8AveragePool);
     public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+
+    /// <summary>Output rows, when the pool reads enough to be worth splitting.</summary>
+    public override int WorkItems => PoolSplit.Items(kernel.Shape, kernel.RowCount);
+
     public override void Run(in ArenaView arena) => Int8AveragePool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path);
+
+    public override void RunRange(in ArenaView arena, int begin, int end)
+    {
+        if (WorkItems == 1) base.RunRange(arena, begin, end);
+        else Int8AveragePool.RunRows(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path, begin, end);
+    }
+}
+
+/// <summary>When a pool splits across threads: when its taps read at least 64 KiB (below that a wake-up costs more).</summary>
+internal static class PoolSplit
+{
+    public static int Items(Pool2dShape s, int rows)
+        => (long)s.OutputLength * s.Window.KernelH * s.Window.KernelW >= 1 << 16 ? rows : 1;
 }
 
 internal sealed class Int8GlobalAveragePoolOp(OpReader r, Int8GlobalAveragePool kernel, KernelPath path) : SessionOp(r)

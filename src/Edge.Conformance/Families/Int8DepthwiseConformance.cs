@@ -1,0 +1,89 @@
+using Edge.Core.Shapes;
+using Edge.Runtime.Kernels;
+using Edge.Runtime.Kernels.DepthwiseConv;
+
+namespace Edge.Conformance.Families;
+
+/// <summary>
+/// <see cref="Int8DepthwiseConv2d"/> on one kernel path against its scalar reference: channels around every block boundary
+/// (1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65), the 3×3 and 5×5 filters and generic ones (1×1, 2×3, 7×7), strides
+/// 1 and 2, dilation 2, asymmetric padding (and windows that lie on padding alone), spatial sizes 1..9 and odd larger
+/// ones, batch 2, input and output zero points −128, 0, 127, weights ±127, active clamps. Each case runs the path whole
+/// and split into two row ranges (as two threads would, each with its own scratch), into a buffer whose tail must
+/// survive untouched.
+/// </summary>
+public static class Int8DepthwiseConformance
+{
+    private static readonly int[] AllChannels = [1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65];
+    private static readonly int[] QuickChannels = [1, 8, 17, 33];
+    private static readonly (int H, int W)[] Kernels = [(3, 3), (5, 5), (1, 1), (2, 3), (7, 7)];
+
+    public static IEnumerable<ConformanceCase> Cases(KernelPath path, bool quick)
+    {
+        string family = $"{nameof(Int8DepthwiseConv2d)}/{path}";
+        int index = 0;
+        foreach (int channels in quick ? QuickChannels : AllChannels)
+            foreach (var (kh, kw) in quick ? Kernels[..3] : Kernels)
+                foreach (int stride in new[] { 1, 2 })
+                {
+                    int i = index++;
+                    int dilation = i % 5 == 4 ? 2 : 1;
+                    int effH = (kh - 1) * dilation + 1, effW = (kw - 1) * dilation + 1;
+                    // Padding: "same"-like, all on one side, none, or more than the window (a row of padding alone).
+                    var (pt, pl, pb, pr) = (i % 4) switch
+                    {
+                        0 => (effH / 2, effW / 2, effH / 2, effW / 2),
+                        1 => (effH - 1, 0, 0, effW - 1),
+                        2 => (0, 0, 0, 0),
+                        _ => (effH, 1, 0, effW),
+                    };
+                    int h = Math.Max(1 + i % 9, effH - pt - pb), w = Math.Max(1 + (i * 5 + 3) % 9, effW - pl - pr);
+                    var window = new Window2d(kh, kw, stride, stride, pt, pl, pb, pr, dilation, dilation);
+                    yield return Case(family, path, new Conv2dShape(1 + i % 2, h, w, channels, channels, window, channels), seed: 1000 + i,
+                        zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 1), extreme: i % 3 == 0, activeClamp: i % 2 == 0);
+                }
+        // Larger odd planes, as MobileNet's layers but smaller: stride 1 and 2, 3×3 and 5×5.
+        var large = quick ? [(17, 19, 32, 3, 1), (17, 19, 33, 3, 2)]
+            : new[] { (17, 19, 32, 3, 1), (17, 19, 33, 3, 2), (23, 21, 48, 3, 1), (15, 15, 24, 5, 1), (15, 17, 40, 5, 2), (31, 29, 16, 3, 2) };
+        foreach (var (h, w, c, k, s) in large)
+        {
+            int i = index++;
+            var window = new Window2d(k, k, s, s, k / 2, k / 2, k / 2, k / 2);
+            yield return Case(family, path, new Conv2dShape(1, h, w, c, c, window, c), seed: 5000 + i,
+                zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 2), extreme: i % 3 == 1, activeClamp: true);
+        }
+    }
+
+    private static ConformanceCase Case(string family, KernelPath path, Conv2dShape shape, int seed, int zpIn, int zpOut, bool extreme, bool activeClamp)
+    {
+        string parameters = $"{shape}, zp_x {zpIn}, zp_y {zpOut}, seed {seed}{(extreme ? ", extreme" : "")}{(activeClamp ? ", clamped" : "")}";
+        return new ConformanceCase(family, parameters, () =>
+        {
+            var rng = new Random(seed);
+            int taps = shape.Window.KernelH * shape.Window.KernelW;
+            var input = SeededInt8.Activations(rng, shape.InputLength, extreme);
+            var weights = SeededInt8.Weights(rng, shape.OutChannels * taps, extreme);
+            var bias = new int[shape.OutChannels];
+            for (int c = 0; c < bias.Length; c++) bias[c] = extreme && c % 2 == 0 ? (c % 4 == 0 ? int.MaxValue - 1000 : int.MinValue + 1000) : rng.Next(-50_000, 50_001);
+            var stage = SeededInt8.Stage(rng, shape.OutChannels, taps, zpOut, SeededInt8.Clamp(rng, zpOut, activeClamp));
+            var op = Int8DepthwiseConv2d.Prepare(shape, weights, bias, zpIn, stage);
+            var expected = new sbyte[shape.OutputLength];
+            Int8DepthwiseConv2d.RunScalar(op, input, expected, []);
+            var locate = Compare.Nhwc(shape.OutH, shape.OutW, shape.OutChannels);
+
+            var actual = new sbyte[shape.OutputLength + 32];
+            actual.AsSpan().Fill(99);
+            Int8DepthwiseConv2d.Run(op, input, actual.AsSpan(0, shape.OutputLength), new byte[op.ScratchLength], path);
+            if (Compare.FirstDifference<sbyte>(expected, actual.AsSpan(0, shape.OutputLength), locate) is { } whole) return $"whole: {whole}";
+            if (actual.AsSpan(shape.OutputLength).IndexOfAnyExcept((sbyte)99) >= 0) return "wrote past the output tensor";
+
+            // Two row ranges with scratch of their own, the second run first: any split gives the same bytes.
+            int split = new Random(seed + 1).Next(0, op.RowCount + 1);
+            actual.AsSpan().Fill(99);
+            Int8DepthwiseConv2d.RunRows(op, input, actual.AsSpan(0, shape.OutputLength), new byte[op.ScratchLength], path, split, op.RowCount);
+            Int8DepthwiseConv2d.RunRows(op, input, actual.AsSpan(0, shape.OutputLength), new byte[op.ScratchLength], path, 0, split);
+            if (Compare.FirstDifference<sbyte>(expected, actual.AsSpan(0, shape.OutputLength), locate) is { } rows) return $"rows split at {split}: {rows}";
+            return actual.AsSpan(shape.OutputLength).IndexOfAnyExcept((sbyte)99) >= 0 ? "rows: wrote past the output tensor" : null;
+        });
+    }
+}
