@@ -75,7 +75,7 @@ public class SessionThreadTests
                 {
                     var actual = Outputs(many, input);
                     Assert.True(expected.AsSpan().SequenceEqual(actual), $"{Path.GetFileName(path)} {kernels} at {threads} threads, run {run}: "
-                        + Conformance.Compare.FirstDifference<sbyte>(expected, actual));
+                        + global::Edge.Conformance.Compare.FirstDifference<sbyte>(expected, actual));
                 }
             }
         }
