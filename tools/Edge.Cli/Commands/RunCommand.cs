@@ -171,6 +171,13 @@ public static class RunCommand
     private static TensorItems OpenTensor(string path, int perItem, string fits)
     {
         ModelFiles.ExistingFile(path, "--tensor");
+        // A first pass checks the whole file (size limit, gzip trailer, whole items, finite values) before any item runs.
+        var check = new TensorItems(Float32File.OpenItems(path, perItem), fits);
+        using (check)
+        {
+            var item = new float[perItem];
+            while (ReadItem(check, item, path)) { }
+        }
         return new TensorItems(Float32File.OpenItems(path, perItem), fits);
     }
 
