@@ -65,7 +65,7 @@ public sealed class FuzzTests
                 if (!convert || shape.ElementCount > 1 << 16) return;
                 var item = new float[shape.ElementCount];
                 for (int i = 0; i < item.Length; i++) item[i] = (float)r.NextDouble();
-                var result = Converter.Convert(graph, new LargeGraphTests.ArraySource([item]), new ConverterOptions { Calibrator = "minmax" });
+                var result = Converter.Convert(graph, new LargeGraphTests.ArraySource([item], shape.ToArray()[1..]), new ConverterOptions { Calibrator = "minmax" });
                 EdgeModelFile.CheckLoadable(Edge.Runtime.Format.EdgeModelWriter.ToBytes(result.Model), "fuzz.edge");
             });
         });

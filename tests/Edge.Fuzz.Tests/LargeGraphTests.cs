@@ -75,10 +75,31 @@ public sealed class LargeGraphTests(ITestOutputHelper output)
     }
 
     /// <summary>Calibration items held in memory.</summary>
-    internal sealed class ArraySource(float[][] items) : CalibrationSource("items", [items[0].Length])
+    internal sealed class ArraySource(float[][] items, int[]? itemShape = null) : CalibrationSource("items", itemShape ?? [items[0].Length])
     {
         public override int Count => items.Length;
         public override string Describe() => $"{items.Length} test items";
         public override void Read(int index, Span<float> destination) => items[index].CopyTo(destination);
+    }
+}
+
+/// <summary>Issue 14's "writes a model it cannot load": a Pad on the batch axis is refused at conversion, naming the node.</summary>
+public sealed class LoadableOutputTests
+{
+    [Theory]
+    [InlineData(new long[] { 1, 0, 0, 0, 0, 0, 0, 0 }, "batch")]
+    [InlineData(new long[] { 0, 0, 0, 0, 0, 2, 0, 0 }, "channel")]
+    public void A_pad_the_runtime_cannot_run_is_refused_at_conversion_naming_the_node(long[] pads, string axis)
+    {
+        var onnx = new OnnxModelBuilder(opset: 13).Input("x", 1, 1, 4, 4)
+            .Int64Initializer("pads", pads)
+            .Node("Pad", ["x", "pads"], ["p"], "the_pad")
+            .Node("Relu", ["p"], ["y"], "relu")
+            .Output("y").ToBytes();
+        var graph = OnnxImporter.Import(onnx, "pad.onnx");
+        var source = new LargeGraphTests.ArraySource([Enumerable.Range(0, 16).Select(i => i / 16f - 0.5f).ToArray()], [1, 4, 4]);
+        var e = Assert.Throws<ConversionException>(() => Converter.Convert(graph, source, new ConverterOptions { Calibrator = "minmax" }));
+        Assert.Contains("the_pad", e.Message);
+        Assert.Contains(axis, e.Message);
     }
 }
