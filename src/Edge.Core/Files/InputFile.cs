@@ -48,7 +48,13 @@ public static class InputFile
             Span<byte> head = stackalloc byte[2];
             int n = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
             file.Position = 0;
-            if (gzip && n == 2 && head[0] == 0x1f && head[1] == 0x8b) return new GzipInput(file, path, maxBytes);
+            if (gzip && n == 2 && head[0] == 0x1f && head[1] == 0x8b)
+            {
+                // Deflate never grows data by more than a few bytes per 16 KiB block: a larger file inflates past the limit.
+                if (file.Length > maxBytes + maxBytes / 64 + 1024)
+                    throw new DataFormatException(path, $"holds {file.Length} bytes of gzip data, more than {Article(what)} may inflate to: {InputLimits.BytesHint}");
+                return new GzipInput(file, path, maxBytes);
+            }
             if (file.Length > maxBytes) throw new DataFormatException(path, $"holds {file.Length} bytes, more than {Article(what)} may: {InputLimits.BytesHint}");
             return file;
         }

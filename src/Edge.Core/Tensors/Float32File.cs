@@ -72,6 +72,9 @@ public sealed class Float32ItemReader : IDisposable
     /// <summary>Items read so far.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Every float the file held, once <see cref="ReadItem"/> has refused a partial last item (else null).</summary>
+    public long? TotalFloats { get; private set; }
+
     /// <summary>Fills <paramref name="item"/> with the next item; false at the end of the file. A partial last item is an error.</summary>
     public bool ReadItem(Span<float> item)
     {
@@ -92,6 +95,7 @@ public sealed class Float32ItemReader : IDisposable
         if (n < _bytes.Length)
         {
             long floats = (long)Count * ItemLength + n / 4;
+            if (n % 4 == 0) TotalFloats = floats;
             throw new DataFormatException(_path, n % 4 != 0
                 ? $"a float32 tensor file holds a multiple of 4 bytes, this one ends {n % 4} bytes into a value"
                 : $"{floats} floats are not a whole number of items of {ItemLength} floats");
@@ -101,7 +105,7 @@ public sealed class Float32ItemReader : IDisposable
         {
             for (int i = 0; i < ItemLength; i++)
             {
-                if (!float.IsFinite(item[i])) throw new DataFormatException(_path, $"item {Count} holds a non-finite value ({item[i]}) at offset {i}: inputs must be finite");
+                if (!float.IsFinite(item[i])) throw new DataFormatException(_path, $"item {Count} holds a non-finite value {item[i]} at offset {i}: inputs must be finite");
             }
         }
         Count++;

@@ -18,11 +18,19 @@ public sealed class RawTensorSource : CalibrationSource
     {
         var source = new RawTensorSource(path, itemShape);
         using var reader = Float32File.OpenItems(path, source.ItemLength);
-        while (true)
+        try
         {
-            var item = new float[source.ItemLength];
-            if (!reader.ReadItem(item)) break;
-            source._items.Add(item);
+            while (true)
+            {
+                var item = new float[source.ItemLength];
+                if (!reader.ReadItem(item)) break;
+                source._items.Add(item);
+            }
+        }
+        catch (DataFormatException) when (reader.TotalFloats is { } floats)
+        {
+            string shape = "[" + string.Join(", ", itemShape) + "]";
+            throw new DataFormatException(path, $"{floats} floats are not a whole number of model inputs: expected a multiple of {source.ItemLength} ({shape} per item), got {floats}");
         }
         if (source._items.Count == 0) throw new DataFormatException(path, "the calibration tensor file is empty: no samples");
         return source;
