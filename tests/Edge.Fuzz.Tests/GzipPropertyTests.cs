@@ -40,6 +40,7 @@ public sealed class GzipPropertyTests
             Assert.Equal(data, InputFile.ReadAllBytes(path, 1 << 20));
             if (data.Length > 0) Assert.Throws<DataFormatException>(() => InputFile.ReadAllBytes(path, data.Length - 1));
 
+            if (whole.Length <= 2) return; // .NET writes no member at all for empty data
             int at = 2 + (int)(cut * (whole.Length - 2));
             if (boundaries.Contains(at)) return;
             File.WriteAllBytes(path, whole[..at]);
