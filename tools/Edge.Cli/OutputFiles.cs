@@ -104,7 +104,8 @@ public static class OutputFiles
         if (!OperatingSystem.IsWindows()) SigtermRegistration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => CleanUp());
     }
 
-    private static void CleanUp()
+    /// <summary>Deletes the temporary file of every output being written (the Ctrl+C and SIGTERM handlers call it).</summary>
+    internal static void CleanUp()
     {
         foreach (var path in Pending.Keys) TryDelete(TemporaryFor(path));
     }
