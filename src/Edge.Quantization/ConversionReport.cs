@@ -29,11 +29,12 @@ public sealed record ConversionReport(IReadOnlyList<LayerReport> Layers, IReadOn
     {
         var layers = new List<LayerReport>();
         var names = plan.Graph.Nodes.Select(n => n.Name).ToHashSet();
+        var notesOf = changes.ToLookup(c => c.Node); // one pass over the changes, not one per node
         foreach (var node in plan.Graph.Nodes)
         {
             var np = plan.Nodes[node.Name];
             var output = plan.Tensors[node.Output];
-            var notes = changes.Where(c => c.Node == node.Name).Select(c => c.Note).Concat(np.Notes).ToList();
+            var notes = notesOf[node.Name].Select(c => c.Note).Concat(np.Notes).ToList();
             layers.Add(new LayerReport(node.Name, node.OpType, node.DescribeAttributes(),
                 node.Inputs.Select(i => plan.Shapes[i]).ToList(), plan.Shapes[node.Output], notes,
                 Summarize(node, np), output.IsFloat ? null : output.Params, np.IsFloat));

@@ -4,6 +4,7 @@ using Edge.Quantization.Calibration;
 using Edge.Quantization.Passes;
 using Edge.Quantization.Quantizer;
 using Edge.Runtime.Format;
+using Edge.Runtime.Session;
 using Edge.Vision.Preprocessing;
 
 namespace Edge.Quantization;
@@ -121,13 +122,45 @@ public static class EdgeModelFile
 {
     public static void Save(EdgeModel model, string path)
     {
+        var bytes = EdgeModelWriter.ToBytes(model);
+        CheckLoadable(bytes, path);
+        var full = Path.GetFullPath(path);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp"); // as EdgeModelWriter.Save
         try
         {
-            EdgeModelWriter.Save(model, path);
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, full, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ModelWriteException(path, $"cannot write the model: {e.Message}", e);
+        }
+        finally
+        {
+            try
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // The rename did not happen: the target is intact; a stray temporary file is all that is left.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads the bytes about to be written as the runtime will (format checks, then every operator prepared and the
+    /// arena planned), so the converter never writes a model the runtime refuses; the refusal names the operator.
+    /// </summary>
+    public static void CheckLoadable(byte[] bytes, string path)
+    {
+        try
+        {
+            EdgeSession.FromModel(EdgeModelReader.Read(bytes, path), source: path);
+        }
+        catch (Exception e) when (e is Edge.Core.Errors.EdgeException or ArgumentException or InvalidOperationException)
+        {
+            throw new ConversionException(null, $"the converted model would not load: {e.Message} (this is a converter bug: please report it with the model)");
         }
     }
 }

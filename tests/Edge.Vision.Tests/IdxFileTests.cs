@@ -88,5 +88,5 @@ public class IdxFileTests
 
     [Fact]
     public void Missing_file_is_a_DataFormatException()
-        => Assert.Contains("cannot read", Assert.Throws<DataFormatException>(() => IdxFile.Read("/nonexistent/x.idx")).Message);
+        => Assert.Contains("no such file", Assert.Throws<DataFormatException>(() => IdxFile.Read("/nonexistent/x.idx")).Message);
 }

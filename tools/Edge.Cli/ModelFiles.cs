@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Edge.Core.Errors;
+using Edge.Core.Files;
 using Edge.Core.Graph;
 using Edge.Onnx;
 using Edge.Runtime.Format;
@@ -23,9 +24,9 @@ public static class ModelFiles
     /// <summary>A <c>.edge</c> file by its magic bytes, whatever its name; anything else is taken as ONNX.</summary>
     public static ModelKind KindOf(string path)
     {
-        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        CheckModelFile(path);
         Span<byte> head = stackalloc byte[8];
-        using (var f = File.OpenRead(path))
+        using (var f = InputFile.OpenRead(path, "model"))
         {
             if (f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(EdgeFileLayout.Magic)) return ModelKind.Edge;
         }
@@ -34,13 +35,13 @@ public static class ModelFiles
 
     public static ModelGraph LoadFloatGraph(string path)
     {
-        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        CheckModelFile(path);
         return OnnxImporter.Import(path);
     }
 
     public static EdgeSession LoadSession(string path, KernelSelection kernels, int threads = 1)
     {
-        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        CheckModelFile(path);
         return EdgeSession.Load(path, new EdgeSessionOptions { Kernels = kernels, Threads = threads });
     }
 
@@ -54,6 +55,34 @@ public static class ModelFiles
     /// <summary>The <c>--threads</c> value, checked: 0 (auto) or 1..256.</summary>
     public static int ParseThreads(int value)
         => value is >= 0 and <= 256 ? value : throw new CliUsageException($"--threads {value}: expected 0 (auto) or 1..256");
+
+    /// <summary>
+    /// Throws unless <paramref name="path"/> is a regular file (not a folder, FIFO or device, each named) within
+    /// <see cref="InputLimits.MaxBytes"/>: the model readers load a whole file.
+    /// </summary>
+    public static void CheckModelFile(string path)
+    {
+        switch (FileIdentity.KindOf(path))
+        {
+            case FileKind.Missing: throw new CliUsageException($"{path}: no such file");
+            case FileKind.Directory: throw new CliUsageException($"{path}: is a directory, not a model file");
+            case FileKind.Special: throw new CliUsageException($"{path}: is not a regular file (a FIFO, socket or device), not a model file");
+        }
+        long length = new FileInfo(path).Length;
+        if (length > InputLimits.MaxBytes) throw new CliUsageException($"{path}: a model of {length} bytes is larger than Edge reads: {InputLimits.BytesHint}");
+    }
+
+    /// <summary>Throws unless <paramref name="path"/> is a regular file (an input given as <paramref name="option"/>).</summary>
+    public static string ExistingFile(string path, string option)
+    {
+        switch (FileIdentity.KindOf(path))
+        {
+            case FileKind.Missing: throw new CliUsageException($"{option} {path}: no such file");
+            case FileKind.Directory: throw new CliUsageException($"{option} {path}: is a directory, not a file");
+            case FileKind.Special: throw new CliUsageException($"{option} {path}: is not a regular file (a FIFO, socket or device)");
+        }
+        return path;
+    }
 
     /// <summary>The <c>--kernels</c> option of the commands that run an int8 model.</summary>
     public static Option<string> KernelsOption() => new("--kernels")

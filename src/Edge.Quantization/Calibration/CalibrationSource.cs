@@ -1,4 +1,5 @@
 using Edge.Core.Errors;
+using Edge.Core.Files;
 using Edge.Vision.Datasets;
 using Edge.Vision.Images;
 using Edge.Vision.Preprocessing;
@@ -49,6 +50,7 @@ public abstract class CalibrationSource
         var item = inputShape.Skip(1).ToArray();
         if (Directory.Exists(path)) return ImageFileSource.FromFolder(path, item, normalization);
         if (!File.Exists(path)) throw new DataFormatException(path, "no such file or folder");
+        InputFile.CheckRegular(path, "data file"); // a FIFO or a device would block or never end
         string lower = path.ToLowerInvariant();
         if (lower.EndsWith(".f32") || lower.EndsWith(".f32.gz")) return RawTensorSource.Open(path, item);
         if (ImageDecoder.HasImageExtension(path)) return new ImageFileSource(path, [path], item, normalization);
@@ -66,7 +68,7 @@ public abstract class CalibrationSource
         Span<byte> head = stackalloc byte[3];
         try
         {
-            using var f = File.OpenRead(path);
+            using var f = InputFile.OpenRead(path, "data file");
             int n = f.ReadAtLeast(head, 3, throwOnEndOfStream: false);
             return n >= 2 && head[0] == 0x1f && head[1] == 0x8b || n == 3 && head[0] == 0 && head[1] == 0 && head[2] == 0x08;
         }

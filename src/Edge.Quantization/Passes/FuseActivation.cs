@@ -15,11 +15,13 @@ public sealed class FuseActivation : IGraphPass
     public IReadOnlyList<GraphChange> Apply(ModelGraph graph)
     {
         var changes = new List<GraphChange>();
+        var uses = new TensorUses(graph); // one index, kept current, instead of a scan of the graph per activation
+        var removed = new HashSet<Node>(ReferenceEqualityComparer.Instance);
         foreach (var act in graph.Nodes.Where(n => n is ReluNode or ClipNode).ToList())
         {
             var clamp = act is ClipNode clip ? clip.AsClamp : FusedClamp.Relu;
-            var producer = graph.FindProducer(act.Input);
-            if (producer is null || !ReferenceEquals(GraphEdits.SoleConsumer(graph, act.Input), act)) continue;
+            var producer = uses.Producer(act.Input);
+            if (producer is null || !ReferenceEquals(uses.SoleConsumer(act.Input), act)) continue;
             switch (producer)
             {
                 case ConvNode conv: conv.Clamp = conv.Clamp.Then(clamp); break;
@@ -27,9 +29,12 @@ public sealed class FuseActivation : IGraphPass
                 case AddNode add: add.Clamp = add.Clamp.Then(clamp); break;
                 default: continue;
             }
-            GraphEdits.MergeIntoProducer(graph, producer, act);
+            producer.Outputs[producer.Outputs.IndexOf(act.Input)] = act.Output;
+            uses.Produced(act.Output, producer);
+            removed.Add(act);
             changes.Add(new GraphChange(Name, producer.Name, $"fused {act.OpType} '{act.Name}' ({clamp}) into {producer.OpType} '{producer.Name}'", $"{clamp} fused"));
         }
+        if (removed.Count > 0) graph.Nodes.RemoveAll(removed.Contains);
         return changes;
     }
 }

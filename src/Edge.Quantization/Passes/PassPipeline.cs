@@ -12,6 +12,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
     public IReadOnlyList<IGraphPass> Passes { get; } = passes;
 
     public static PassPipeline Default() => new([
+        new PruneDeadNodes(),
         new RemoveIdentities(),
         new CollapseReshapes(),
         new FoldPadIntoWindow(),

@@ -73,7 +73,27 @@ public sealed class QuantizationPlan
         var t = _tensors[name];
         if (!t.IsFloat) return true;
         if (Graph.IsGraphOutput(name) && OutputIsInt8) return true;
-        return Graph.Nodes.Any(n => n.Inputs.Contains(name) && !_nodes[n.Name].IsFloat);
+        return ReadersOf(name).Any(n => !_nodes[n.Name].IsFloat);
+    }
+
+    private Dictionary<string, List<Node>>? _readers;
+
+    /// <summary>The nodes reading a tensor (once each), indexed on first use: the graph no longer changes once it is planned.</summary>
+    private IReadOnlyList<Node> ReadersOf(string tensor)
+    {
+        if (_readers is null)
+        {
+            _readers = new Dictionary<string, List<Node>>();
+            foreach (var n in Graph.Nodes)
+            {
+                foreach (var i in n.Inputs.Distinct())
+                {
+                    if (!_readers.TryGetValue(i, out var list)) _readers[i] = list = [];
+                    list.Add(n);
+                }
+            }
+        }
+        return _readers.TryGetValue(tensor, out var r) ? r : [];
     }
 
     private void Plan(IReadOnlyDictionary<string, TensorRange> ranges)
@@ -126,7 +146,7 @@ public sealed class QuantizationPlan
     private string? ConcatReading(Node node)
     {
         if (node is not (ConvNode or GemmNode or AddNode or UnaryElementwiseNode or LrnNode or BroadcastMulNode) || Graph.IsGraphOutput(node.Output)) return null;
-        var readers = Graph.Nodes.Where(n => n.Inputs.Contains(node.Output)).ToList();
+        var readers = ReadersOf(node.Output);
         return readers is [ConcatNode concat] && !Options.KeepFloat.Contains(concat.Name) && concat.Inputs.Count(i => i == node.Output) == 1
             ? concat.Output : null;
     }
@@ -291,8 +311,11 @@ public sealed class QuantizationPlan
                 if (Shapes[node.Inputs[0]] != Shapes[node.Inputs[1]])
                     throw new ConversionException(node.Name, $"Add of {Shapes[node.Inputs[0]]} and {Shapes[node.Inputs[1]]} broadcasts; the int8 Add takes equal shapes");
                 return;
-            case PadNode:
+            case PadNode padNode:
                 if (Shapes[node.Input].Rank != 4) throw new ConversionException(node.Name, $"Pad of {Shapes[node.Input]} is not supported (NCHW only)");
+                // The .edge Pad pads rows and columns; padding the batch or channel axis would be written and then refused at load.
+                if (padNode.Pads[0] != 0 || padNode.Pads[4] != 0 || padNode.Pads[1] != 0 || padNode.Pads[5] != 0)
+                    throw new ConversionException(node.Name, $"Pad [{string.Join(", ", padNode.Pads)}] pads the {(padNode.Pads[0] != 0 || padNode.Pads[4] != 0 ? "batch" : "channel")} axis; the int8 Pad pads height and width only");
                 return;
             case BatchNormNode:
                 throw new ConversionException(node.Name, $"BatchNormalization over {Shapes[node.Input]} follows no Conv or Gemm it could fold into, and only NCHW BatchNorms become per-channel affines");

@@ -1,4 +1,5 @@
 using Edge.Core.Errors;
+using Edge.Core.Files;
 
 namespace Edge.Vision.Images;
 
@@ -15,16 +16,8 @@ public static class ImageDecoder
 
     public static DecodedImage Decode(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(path, $"cannot read: {e.Message}", e);
-        }
-        return Decode(bytes, path);
+        // A regular file within the byte limit: a FIFO, a device or a directory is refused before it is opened.
+        return Decode(InputFile.ReadAllBytes(path, InputLimits.MaxBytes, "image", gzip: false), path);
     }
 
     /// <summary>Decodes an image held in <paramref name="bytes"/>; <paramref name="file"/> names it in errors.</summary>

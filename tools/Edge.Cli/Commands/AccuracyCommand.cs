@@ -31,11 +31,12 @@ public static class AccuracyCommand
             if (n is < 1) throw new CliUsageException($"--limit {n}: must be at least 1");
             if (parse.GetValue(sqnrImages) < 1) throw new CliUsageException($"--sqnr-images {parse.GetValue(sqnrImages)}: must be at least 1");
             string dir = ShippedModels.Locate(parse.GetValue(models));
+            var trained = ShippedModels.Trained(dir);
+            OutputFiles.CheckNotInput(parse.GetValue(output)!, "-o", [(Path.Combine(dir, "manifest.json"), "model manifest"),
+                .. trained.Select(m => ((string?)m.OnnxPath, $"model {m.Name}"))]);
             var results = ShippedModels.Trained(dir).Select(m => Measure(io, m, n, parse.GetValue(sqnrImages))).ToArray();
             string path = parse.GetValue(output)!;
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null) Directory.CreateDirectory(folder);
-            File.WriteAllText(path, Markdown(results, Command(parse.GetValue(output)!, n, parse.GetValue(sqnrImages))));
+            OutputFiles.WriteText(path, Markdown(results, Command(parse.GetValue(output)!, n, parse.GetValue(sqnrImages))));
             io.Out.WriteLine($"Wrote {path}: {results.Length} models × {Calibrator.Names.Count} calibrators; measurements favour {Favoured(results)}.");
             return EdgeCli.Ok;
         });

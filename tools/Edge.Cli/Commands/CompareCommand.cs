@@ -40,28 +40,23 @@ public static class CompareCommand
             if (ModelFiles.KindOf(edgePath) != ModelKind.Edge) throw new CliUsageException($"{edgePath}: the second model must be an int8 .edge model");
             if (parse.GetValue(limit) < 1) throw new CliUsageException($"--limit {parse.GetValue(limit)}: must be at least 1");
             if (parse.GetValue(bins) is < 2 or > 1024) throw new CliUsageException($"--bins {parse.GetValue(bins)}: must be 2 to 1024");
-            if (parse.GetValue(output) is { } target) CheckFolder(target);
+            if (parse.GetValue(output) is { } target)
+                OutputFiles.CheckNotInput(target, "-o", (onnxPath, "float model"), (edgePath, "int8 model"), (parse.GetValue(data), "input data (--data)"), (parse.GetValue(labels), "labels file (--labels)"));
             var graph = ModelFiles.LoadFloatGraph(onnxPath);
             var session = ModelFiles.LoadSession(edgePath, ModelFiles.ParseKernels(parse.GetValue(kernels)));
             var inputShape = graph.InferShapes(1)[graph.Inputs[0].Name].ToArray();
             var inputs = CalibrationSource.Open(parse.GetRequiredValue(data), inputShape, Evaluator.Normalization(session.Normalization));
-            int[]? truth = parse.GetValue(labels) is { } l ? ImageSet.ReadLabels(Existing(l)) : null;
+            int[]? truth = parse.GetValue(labels) is { } l ? ImageSet.ReadLabels(ModelFiles.ExistingFile(l, "--labels")) : null;
             var result = EvaluationProgress.Run(io, progress =>
                 ModelComparer.Compare(graph, session, inputs, truth, parse.GetValue(limit), parse.GetValue(bins), progress, onnxPath));
 
-            if (parse.GetValue(output) is { } path) File.WriteAllText(path, ComparisonReport.ToHtml(result));
+            if (parse.GetValue(output) is { } path) OutputFiles.WriteText(path, ComparisonReport.ToHtml(result));
             if (parse.GetValue(json)) io.Out.WriteLine(JsonSerializer.Serialize(result, JsonDefaults.Indented));
             else WriteTable(io.Console, result);
             if (parse.GetValue(output) is { } written) io.Err.WriteLine($"Wrote {written}");
             return EdgeCli.Ok;
         });
         return command;
-    }
-
-    private static void CheckFolder(string path)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder)) throw new CliUsageException($"{path}: folder {folder} does not exist");
     }
 
     private static void WriteTable(IAnsiConsole console, ModelComparison c)
@@ -108,6 +103,4 @@ public static class CompareCommand
     private static string Short(string name) => ReportText.Shorten(name, 48);
 
     private static string G(double v) => v.ToString("g4", CultureInfo.InvariantCulture);
-
-    private static string Existing(string path) => File.Exists(path) ? path : throw new CliUsageException($"{path}: no such file");
 }

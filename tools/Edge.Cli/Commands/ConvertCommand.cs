@@ -1,6 +1,7 @@
 using Edge.Runtime.Format;
 using System.CommandLine;
 using System.Globalization;
+using Edge.Core.Files;
 using Edge.Core.Graph;
 using Edge.Quantization;
 using Edge.Quantization.Calibration;
@@ -39,6 +40,7 @@ public static class ConvertCommand
         command.SetAction(parse =>
         {
             string modelPath = parse.GetRequiredValue(model), outputPath = parse.GetRequiredValue(output);
+            OutputFiles.CheckNotInput(outputPath, "-o", (modelPath, "model"), (parse.GetValue(calib), "calibration data (--calib)"), (parse.GetValue(labels), "labels file (--labels)"));
             var graph = ModelFiles.LoadFloatGraph(modelPath);
             var options = new ConverterOptions
             {
@@ -58,7 +60,9 @@ public static class ConvertCommand
             Calibrator.Create(options.Calibrator, options.Percentile); // an unknown calibrator fails before the data is read
             string calibPath = parse.GetRequiredValue(calib);
             var result = WithProgress(io, progress => Converter.Convert(graph, calibPath, options with { Progress = progress }));
+            OutputFiles.Track(outputPath); // the model writer's temporary file is removed on Ctrl+C
             result.Save(outputPath);
+            OutputFiles.Done(outputPath);
             Print(io, modelPath, outputPath, graph, result);
             return EdgeCli.Ok;
         });
@@ -124,8 +128,9 @@ public static class ConvertCommand
     private static string[] ReadLabels(string? path)
     {
         if (path is null) return [];
-        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
-        var lines = File.ReadAllLines(path).Select(l => l.TrimEnd()).ToList();
+        ModelFiles.ExistingFile(path, "--labels");
+        var text = System.Text.Encoding.UTF8.GetString(InputFile.ReadAllBytes(path, InputLimits.MaxBytes, "labels file", gzip: false));
+        var lines = text.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()).ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         return [.. lines];
     }

@@ -36,7 +36,15 @@ public static class DemoCommand
             if (parse.GetValue(timed) < 1) throw new CliUsageException($"--timed {parse.GetValue(timed)}: must be at least 1");
             string dir = ShippedModels.Locate(parse.GetValue(models));
             string output = parse.GetValue(outDir) ?? Path.Combine(Path.GetTempPath(), "edge-demo");
-            Directory.CreateDirectory(output);
+            OutputFiles.CheckFolder(output, "--out");
+            try
+            {
+                Directory.CreateDirectory(output);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliUsageException($"--out {output}: cannot create the folder: {e.Message}");
+            }
             long start = Stopwatch.GetTimestamp();
             int sessionThreads = ModelFiles.ParseThreads(parse.GetValue(threads));
             var rows = EvaluationProgress.Run(io, progress => ShippedModels.Trained(dir)
@@ -60,7 +68,9 @@ public static class DemoCommand
     {
         var graph = OnnxImporter.Import(model.OnnxPath);
         string edgePath = model.EdgePathIn(output);
+        OutputFiles.Track(edgePath); // written aside and renamed; its temporary file is removed on Ctrl+C
         model.Convert(graph).Save(edgePath);
+        OutputFiles.Done(edgePath);
         using var session = EdgeSession.Load(edgePath);
         using var timing = threads == 1 ? null : EdgeSession.Load(edgePath, new EdgeSessionOptions { Threads = threads });
         var test = model.TestSet(limit);

@@ -14,6 +14,9 @@ namespace Edge.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
+    /// <summary>The largest <c>--float-batch</c>: the reference path holds every activation of a batch at once.</summary>
+    public const int MaxFloatBatch = 1024;
+
     public static Command Create(CliIO io)
     {
         var model = new Argument<string>("model") { Description = "The int8 model (.edge)." };
@@ -32,10 +35,10 @@ public static class EvalCommand
             string path = parse.GetRequiredValue(model);
             if (ModelFiles.KindOf(path) != ModelKind.Edge) throw new CliUsageException($"{path}: eval takes an int8 .edge model (pass the ONNX model with --float)");
             if (parse.GetValue(limit) is < 1) throw new CliUsageException($"--limit {parse.GetValue(limit)}: must be at least 1");
-            if (parse.GetValue(batch) < 1) throw new CliUsageException($"--float-batch {parse.GetValue(batch)}: must be at least 1");
+            if (parse.GetValue(batch) is < 1 or > MaxFloatBatch) throw new CliUsageException($"--float-batch {parse.GetValue(batch)}: must be 1 to {MaxFloatBatch}");
             if (parse.GetValue(threads) < 1) throw new CliUsageException($"--threads {parse.GetValue(threads)}: must be at least 1");
             using var session = ModelFiles.LoadSession(path, ModelFiles.ParseKernels(parse.GetValue(kernels)));
-            var images = ImageSet.FromIdx(Existing(parse.GetRequiredValue(data)), Existing(parse.GetRequiredValue(labels)));
+            var images = ImageSet.FromIdx(ModelFiles.ExistingFile(parse.GetRequiredValue(data), "--data"), ModelFiles.ExistingFile(parse.GetRequiredValue(labels), "--labels"));
             if (parse.GetValue(limit) is { } n) images = images.Take(n);
             var graph = parse.GetValue(floatModel) is { } f ? ModelFiles.LoadFloatGraph(f) : null;
             var result = EvaluationProgress.Run(io, progress => Evaluator.Evaluate(session, images, graph, parse.GetValue(batch), progress, parse.GetValue(threads)));
@@ -54,6 +57,4 @@ public static class EvalCommand
         public static EvalOutput From(string model, EvaluationResult r)
             => new(model, r.Images, r.Classes, r.Labels, r.Int8, r.Float, r.Agreement, r.Int8MinusFloat, r.Confusion);
     }
-
-    private static string Existing(string path) => File.Exists(path) ? path : throw new CliUsageException($"{path}: no such file");
 }

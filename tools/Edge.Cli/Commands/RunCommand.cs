@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Edge.Cli.Output;
+using Edge.Core.Errors;
+using Edge.Core.Files;
 using Edge.Core.Graph;
 using Edge.Core.Tensors;
 using Edge.Reference;
@@ -92,7 +94,7 @@ public static class RunCommand
     /// <summary>PNG, BMP, PGM and PPM natively; any other extension through ffmpeg.</summary>
     private static DecodedImage Decode(string path, bool gray)
     {
-        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
+        ModelFiles.ExistingFile(path, "image");
         return ImageDecoder.HasImageExtension(path) ? ImageDecoder.Decode(path) : FfmpegImage.Decode(path, gray);
     }
 
@@ -112,49 +114,91 @@ public static class RunCommand
 
     // ── Tensor files ────────────────────────────────────────────────────────────────────────────────────────────────
 
+    /// <summary>
+    /// The tensor file through the float reference path, one model batch at a time: a model whose batch is fixed at B
+    /// (1, as <c>torch.onnx.export</c> gives by default) runs the file's items B by B, a dynamic one item by item, so a
+    /// file of any number of items runs in the memory of one batch. Every output is gathered over the items.
+    /// </summary>
     private static List<(string Name, int[] Shape, float[] Data)> RunFloat(ModelGraph graph, string inputPath, out int batch)
     {
         if (graph.Inputs.Count != 1) throw new CliUsageException($"--tensor feeds one input; the model has {graph.Inputs.Count}: {string.Join(", ", graph.Inputs.Select(i => i.Name))}");
         var input = graph.Inputs[0];
-        var data = ReadTensor(inputPath);
-        long perItem = input.Shape.WithBatch(1).ElementCount;
-        bool dynamicBatch = input.Shape[0] == TensorShape.Dynamic;
-        if (data.Length == 0 || data.Length % perItem != 0 || (!dynamicBatch && data.Length != input.Shape.ElementCount))
-            throw new CliUsageException($"{inputPath}: {data.Length} floats do not fit input '{input.Name}' {input.Shape} ({perItem} floats per item)");
-        batch = (int)(data.Length / perItem);
-        var executor = new ReferenceExecutor(graph, batch);
-        var results = executor.Run(new Dictionary<string, float[]> { [input.Name] = data }, batch);
-        var shapes = executor.ShapesFor(batch);
-        return graph.Outputs.Select(o => (o, shapes[o].ToArray(), results[o])).ToList();
+        long perItemLong = input.Shape.WithBatch(1).ElementCount;
+        int runBatch = input.Shape[0] == TensorShape.Dynamic ? 1 : input.Shape[0];
+        long perRunLong = perItemLong * runBatch;
+        if (perRunLong <= 0 || perRunLong * 4 > InputLimits.MaxBytes)
+            throw new CliUsageException($"input '{input.Name}' {input.Shape}: one batch of {perRunLong} floats is larger than Edge reads: {InputLimits.BytesHint}");
+        int perRun = (int)perRunLong;
+        var executor = new ReferenceExecutor(graph, runBatch);
+        var shapes = executor.ShapesFor(runBatch);
+        var gathered = graph.Outputs.Select(_ => new List<float>()).ToArray();
+        var data = new float[perRun];
+        using (var reader = OpenTensor(inputPath, perRun, $"input '{input.Name}' {input.Shape} ({perItemLong} floats per item{(runBatch > 1 ? $", batches of {runBatch}" : "")})"))
+        {
+            while (ReadItem(reader, data, inputPath))
+            {
+                var results = executor.Run(new Dictionary<string, float[]> { [input.Name] = data }, runBatch);
+                for (int o = 0; o < graph.Outputs.Count; o++) gathered[o].AddRange(results[graph.Outputs[o]]);
+            }
+            batch = reader.Count * runBatch;
+        }
+        int items = batch;
+        return graph.Outputs.Select((o, i) => (o, (int[])[items, .. shapes[o].ToArray()[1..]], gathered[i].ToArray())).ToList();
     }
 
     /// <summary>Each item of the tensor file through the session; every output gathered over the batch.</summary>
     private static List<(string Name, int[] Shape, float[] Data)> RunInt8(EdgeSession session, string inputPath, out int batch)
     {
-        var data = ReadTensor(inputPath);
         var input = session.Inputs[0];
         int perItem = input.ElementCount;
-        if (data.Length == 0 || data.Length % perItem != 0)
-            throw new CliUsageException($"{inputPath}: {data.Length} floats do not fit input '{input.Name}' [{string.Join(", ", input.LogicalShape)}] ({perItem} floats per item)");
-        int items = batch = data.Length / perItem;
-        var outputs = session.Outputs.Select(o => new float[items * o.ElementCount]).ToArray();
-        for (int b = 0; b < items; b++)
+        var gathered = session.Outputs.Select(_ => new List<float>()).ToArray();
+        var item = new float[perItem];
+        var outputs = session.Outputs.Select(o => new float[o.ElementCount]).ToArray();
+        using (var reader = OpenTensor(inputPath, perItem, $"input '{input.Name}' [{string.Join(", ", input.LogicalShape)}] ({perItem} floats per item)"))
         {
-            int first = session.Outputs[0].ElementCount;
-            session.Run(data.AsSpan(b * perItem, perItem), outputs[0].AsSpan(b * first, first));
-            for (int o = 1; o < outputs.Length; o++)
+            while (ReadItem(reader, item, inputPath))
             {
-                int n = session.Outputs[o].ElementCount;
-                session.ReadOutput(o, outputs[o].AsSpan(b * n, n));
+                session.Run(item, outputs[0]);
+                for (int o = 1; o < outputs.Length; o++) session.ReadOutput(o, outputs[o]);
+                for (int o = 0; o < outputs.Length; o++) gathered[o].AddRange(outputs[o]);
             }
+            batch = reader.Count;
         }
-        return session.Outputs.Select((o, i) => (o.Name, (int[])[items, .. o.LogicalShape[1..]], outputs[i])).ToList();
+        int items = batch;
+        return session.Outputs.Select((o, i) => (o.Name, (int[])[items, .. o.LogicalShape[1..]], gathered[i].ToArray())).ToList();
     }
 
-    private static float[] ReadTensor(string path)
+    /// <summary>Opens the tensor file for items of <paramref name="perItem"/> floats; <paramref name="fits"/> describes the input in errors.</summary>
+    private static TensorItems OpenTensor(string path, int perItem, string fits)
     {
-        if (!File.Exists(path)) throw new CliUsageException($"{path}: no such file");
-        return Float32File.Read(path);
+        ModelFiles.ExistingFile(path, "--tensor");
+        // A first pass checks the whole file (size limit, gzip trailer, whole items, finite values) before any item runs.
+        var check = new TensorItems(Float32File.OpenItems(path, perItem), fits);
+        using (check)
+        {
+            var item = new float[perItem];
+            while (ReadItem(check, item, path)) { }
+        }
+        return new TensorItems(Float32File.OpenItems(path, perItem), fits);
+    }
+
+    private sealed record TensorItems(Float32ItemReader Reader, string Fits) : IDisposable
+    {
+        public int Count => Reader.Count;
+        public void Dispose() => Reader.Dispose();
+    }
+
+    /// <summary>The next item, or false at the end; a file that is not a whole number of items names the input it does not fit.</summary>
+    private static bool ReadItem(TensorItems items, float[] item, string path)
+    {
+        try
+        {
+            return items.Reader.ReadItem(item);
+        }
+        catch (DataFormatException e) when (e.Message.Contains("not a whole number of items", StringComparison.Ordinal))
+        {
+            throw new CliUsageException($"{path}: its floats do not fit {items.Fits}: {e.Message[(path.Length + 2)..]}");
+        }
     }
 
     private static void WriteOutputs(CliIO io, bool json, string model, int batch, List<(string Name, int[] Shape, float[] Data)> outputs)
