@@ -82,7 +82,7 @@ def calibration_items(entry, item_shape):
         std = torch.tensor(norm["std"] * (c // len(norm["std"]))).view(1, c, 1, 1)
 
         def prepare(u8):
-            x = torch.from_numpy(np.ascontiguousarray(u8)).float()[:, None] / 255
+            x = torch.from_numpy(np.array(u8, dtype=np.float32))[:, None] / 255
             if x.shape[-2:] != (h, w):
                 x = F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)
             return (x.repeat(1, c, 1, 1) - mean) / std

@@ -241,7 +241,7 @@ public static class BenchCommand
 
     private static void WritePeaks(CliIO io, Peak[] peaks)
     {
-        io.Out.WriteLine($"multiply-accumulate peak of one core ({CpuFeatures.Describe()}): best of 10 × 20 ms, {MacPeak.Chains} accumulator chains per loop");
+        io.Out.WriteLine($"multiply-accumulate peak of one core ({CpuFeatures.Describe()}): best of 50 × 2 ms, {MacPeak.Chains} accumulator chains per loop");
         foreach (var p in peaks)
         {
             io.Out.WriteLine($"  {p.Name,-18} {p.DataType,-5} {p.GmacPerSecond.ToString("F1", CultureInfo.InvariantCulture),7} GMAC/s"
