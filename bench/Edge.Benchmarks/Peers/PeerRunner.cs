@@ -1,4 +1,5 @@
 using System.Globalization;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
@@ -57,7 +58,8 @@ public static class PeerRunner
         // both engines run in the same process anyway. Warm-up 3 and `iterations` iterations of ≥ 250 ms each.
         var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
             .WithWarmupCount(3).WithIterationCount(iterations).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
-        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job).AddColumn(StatisticColumn.Median)
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var summary = BenchmarkRunner.Run<PeerBenchmarks>(config);
 
         var rows = Rows(summary).ToList();
