@@ -2,8 +2,8 @@
 # Edge int8 against the engines a user would pick instead, in one session: each round runs the BenchmarkDotNet side-by-side
 # (Edge int8 and ONNX Runtime fp32: `Edge.Benchmarks peers`) and bench/pytorch_int8.py (PyTorch int8, onednn and qnnpack),
 # alternating which goes first, so a load that comes and goes on a shared machine spreads over all engines alike. Prints one
-# markdown table per thread count with the median over the rounds of each engine's figure (BenchmarkDotNet's median per
-# model; PyTorch's p50) and ratio = min(ORT fp32, PyTorch oneDNN int8) / Edge int8.
+# markdown table per thread count with the median over the rounds of each engine's figure (the p50 of single runs on both
+# sides: BenchmarkDotNet's median of one-run iterations; PyTorch's p50) and ratio = min(ORT fp32, PyTorch oneDNN int8) / Edge int8.
 #
 #   bench/side-by-side.sh [-r ROUNDS] [-t "1 2"] [-m MODEL,MODEL] [-i BDN_ITERATIONS] [-s PYTORCH_SECONDS] [-o DIR]
 #
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 rounds=3
 threads="1 2"
 models=""
-iterations=15
+iterations=100
 seconds=3
 out=""
 while getopts "r:t:m:i:s:o:" opt; do

@@ -20,7 +20,7 @@ public static class PeerRunner
     public static int Run(string[] args)
     {
         string? tsv = null;
-        int iterations = 15;
+        int iterations = 100;
         var models = PeerModels.Present.Select(m => m.Name).ToList();
         var threads = new List<int> { 1, 2 };
         for (int i = 0; i < args.Length; i++)
@@ -55,11 +55,12 @@ public static class PeerRunner
         PeerSelection.Threads = threads;
 
         // In-process: the generated-project build of the default toolchain takes minutes on the shared 2-core machine, and
-        // both engines run in the same process anyway. Warm-up 3 and `iterations` iterations of ≥ 250 ms each.
+        // both engines run in the same process anyway. One run per iteration (invocation count and unroll factor 1), so
+        // BenchmarkDotNet's median is the p50 of single runs, as PyTorch's figure is: an iteration of many runs averages
+        // in every preemption a loaded machine deals out and reads like a mean. Each case is warmed ≥ 1 s in its setup.
         var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(3).WithIterationCount(iterations).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
-        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job).AddColumn(StatisticColumn.Median)
-            .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+            .WithWarmupCount(5).WithIterationCount(iterations).WithInvocationCount(1).WithUnrollFactor(1);
+        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job).AddColumn(StatisticColumn.Median);
         var summary = BenchmarkRunner.Run<PeerBenchmarks>(config);
 
         var rows = Rows(summary).ToList();
