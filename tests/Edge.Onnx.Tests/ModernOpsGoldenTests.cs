@@ -110,10 +110,7 @@ public class ModernOpsGoldenTests
         var session = EdgeSession.FromModel(model);
         var input = ReadF32($"{name}.input.f32").AsSpan(0, session.Inputs[0].NhwcShape.Aggregate(1, (a, d) => a * d)).ToArray();
         var output = new float[session.Outputs[0].NhwcShape.Aggregate(1, (a, d) => a * d)];
-        session.Run(input, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 500; i++) session.Run(input, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Edge.Tests.Shared.ZeroAllocation.Assert($"{name} session Run", () => session.Run(input, output), runs: 500);
     }
 
     [Theory]

@@ -171,3 +171,23 @@ public class CameraPipelineTests
         Assert.True(final.LatencyP99Milliseconds >= final.LatencyP50Milliseconds && final.LatencyP50Milliseconds > 0);
     }
 }
+
+public class LatencyHistogramTests
+{
+    [Fact]
+    public void Percentiles_are_within_two_percent_of_the_exact_ones()
+    {
+        var rng = new Random(3);
+        var h = new Edge.Vision.Pipeline.LatencyHistogram();
+        var values = Enumerable.Range(0, 20_000).Select(_ => (long)(Math.Exp(rng.NextDouble() * 16) * 10)).ToArray();
+        foreach (var v in values) h.Record(v);
+        Array.Sort(values);
+        foreach (var p in new[] { 0.01, 0.5, 0.9, 0.99, 1.0 })
+        {
+            long exact = values[Math.Clamp((int)Math.Ceiling(p * values.Length) - 1, 0, values.Length - 1)];
+            double got = h.Percentile(p);
+            Assert.True(Math.Abs(got - exact) <= Math.Max(1, exact / 50.0), $"p{p}: histogram {got}, exact {exact}");
+        }
+        Assert.Equal(0, new Edge.Vision.Pipeline.LatencyHistogram().Percentile(0.5));
+    }
+}

@@ -103,10 +103,7 @@ public class FramePreprocessorTests
             var pre = new FramePreprocessor(format, 28, 28, order, [0.5f], [0.25f], new QuantizationParams(0.02f, 3));
             var frame = RandomFrame(format, 5);
             var input = new sbyte[pre.InputLength];
-            pre.Process(frame, input);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++) pre.Process(frame, input);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Edge.Tests.Shared.ZeroAllocation.Assert($"FramePreprocessor.Process {format.PixelFormat} {order}", () => pre.Process(frame, input), runs: 50);
         }
     }
 

@@ -8,7 +8,10 @@ namespace Edge.Vision.Tests;
 /// The pipeline running for a long time keeps its memory flat. Opt-in length: <c>EDGE_SOAK_SECONDS</c> (README: 600 for
 /// the 10-minute soak); without it the test runs 3 seconds, as CI does. Category <c>Soak</c> selects it:
 /// <c>EDGE_SOAK_SECONDS=600 dotnet test tests/Edge.Vision.Tests -c Release --filter Category=Soak</c>.
+/// Runs alone (its collection disables parallelization): the managed heap is the process's, and tests of other classes
+/// running beside it would grow it.
 /// </summary>
+[Collection(nameof(SoakTests))]
 public class SoakTests
 {
     [Fact]
@@ -50,3 +53,7 @@ public class SoakTests
         Assert.True(heap - heapAtWarm < 4 << 20, $"managed heap grew from {heapAtWarm} to {heap} bytes over {n} frames");
     }
 }
+
+/// <summary>The soak test's collection: not run in parallel with any other test.</summary>
+[CollectionDefinition(nameof(SoakTests), DisableParallelization = true)]
+public sealed class SoakTestsCollection;

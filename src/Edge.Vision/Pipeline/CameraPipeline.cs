@@ -34,6 +34,7 @@ public sealed class CameraPipeline
     private readonly sbyte[] _input;
     private readonly float[] _scores, _probabilities, _history, _smoothed;
     private readonly long[] _latencies = new long[LatencyCapacity], _sorted = new long[LatencyCapacity];
+    private readonly LatencyHistogram _runLatencies = new();
     private int _latencyCount, _historyCount, _historyNext;
     private Exception? _captureError;
     private long _captured;
@@ -105,7 +106,7 @@ public sealed class CameraPipeline
         }
         if (_captureError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_captureError);
         long end = Stopwatch.GetTimestamp();
-        // The final line's rates cover the whole run; its latencies the samples since the last stats line.
+        // The final line covers the whole run: rates over its duration, latencies from the run's histogram.
         long total = Interlocked.Read(ref _captured);
         var final = Stats(end - start, total, produced, total, produced, slots.Dropped, final: true);
         Report(final);
@@ -159,6 +160,7 @@ public sealed class CameraPipeline
         float confidence = _smoothed[best];
         long now = Stopwatch.GetTimestamp();
         if (_latencyCount < LatencyCapacity) _latencies[_latencyCount++] = now - captured;
+        _runLatencies.Record(now - captured);
         var labels = _session.Labels;
         return new Prediction(sequence, best, best < labels.Count ? labels[best] : null, confidence,
             confidence >= _options.Threshold, captured, now, _smoothed);
@@ -179,7 +181,12 @@ public sealed class CameraPipeline
         double seconds = Math.Max(ticks, 1) / (double)Stopwatch.Frequency;
         int n = _latencyCount;
         double p50 = 0, p99 = 0;
-        if (n > 0)
+        if (final)
+        {
+            p50 = _runLatencies.Percentile(0.50) * 1000.0 / Stopwatch.Frequency;
+            p99 = _runLatencies.Percentile(0.99) * 1000.0 / Stopwatch.Frequency;
+        }
+        else if (n > 0)
         {
             Array.Copy(_latencies, _sorted, n);
             Array.Sort(_sorted, 0, n);
