@@ -2,24 +2,14 @@ using Edge.Runtime.Arithmetic;
 
 namespace Edge.Conformance.Families;
 
-/// <summary>Seeded int8 data for the case families: activations, symmetric weights, output stages, clamps.</summary>
+/// <summary>Seeded int8 parameters for the depthwise, pool and Add families: output stages, clamps, zero points (tensors from <see cref="CaseData"/>).</summary>
 internal static class SeededInt8
 {
-    /// <summary>Uniform int8 in [−128, 127], or only the extremes −128 and 127 when <paramref name="extreme"/>.</summary>
-    public static sbyte[] Activations(Random rng, int length, bool extreme = false)
-    {
-        var a = new sbyte[length];
-        for (int i = 0; i < a.Length; i++) a[i] = extreme ? (rng.Next(2) == 0 ? sbyte.MinValue : sbyte.MaxValue) : (sbyte)rng.Next(-128, 128);
-        return a;
-    }
+    /// <summary><see cref="CaseData.Activations"/>.</summary>
+    public static sbyte[] Activations(Random rng, int length, bool extreme = false) => CaseData.Activations(rng, length, extreme);
 
-    /// <summary>Uniform weights in [−127, 127], or only ±127 when <paramref name="extreme"/>.</summary>
-    public static sbyte[] Weights(Random rng, int length, bool extreme = false)
-    {
-        var w = new sbyte[length];
-        for (int i = 0; i < w.Length; i++) w[i] = extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128);
-        return w;
-    }
+    /// <summary><see cref="CaseData.Weights"/>.</summary>
+    public static sbyte[] Weights(Random rng, int length, bool extreme = false) => CaseData.Weights(rng, length, extreme);
 
     /// <summary>An active clamp inside [−128, 127] around <paramref name="zeroPoint"/>, or the full range.</summary>
     public static ClampRange Clamp(Random rng, int zeroPoint, bool active)

@@ -20,6 +20,41 @@ public sealed partial class OutputStage
     /// <summary><c>n</c> per channel, the per-lane count of <c>vpsrlvq</c>.</summary>
     internal long[] Avx2Shift { get; }
 
+    /// <summary>
+    /// Per channel c: true when c is even and the eight channels [c, c+8) all have n ≥ 32 (any multiplier below 1/2, what
+    /// conv, depthwise and GEMM layers have), so <see cref="Apply(Vector256{int}, int)"/> takes the short stage there.
+    /// </summary>
+    private bool[] Avx2Short { get; } = [];
+
+    /// <summary>Short stage: <c>M</c> per channel as int32 lanes; <c>n − 32</c> per channel; <c>2^(n−1)</c> of the even and the odd channels, packed.</summary>
+    private int[] Avx2ShortMultiplier { get; } = [];
+    private int[] Avx2ShortShift { get; } = [];
+    private long[] Avx2RoundingEven { get; } = [];
+    private long[] Avx2RoundingOdd { get; } = [];
+
+    private static (bool[], int[], int[], long[], long[]) Avx2ShortTables(QuantizedMultiplier[] multipliers)
+    {
+        int length = (multipliers.Length + Avx2Padding + 1) & ~1;
+        var (m, n, even, odd) = (new int[length], new int[length], new long[length / 2], new long[length / 2]);
+        var longShift = new bool[length];
+        for (int c = 0; c < length; c++)
+        {
+            var q = c < multipliers.Length ? multipliers[c] : new QuantizedMultiplier(0, QuantizedMultiplier.MaxShift);
+            longShift[c] = q.Shift >= 32;
+            m[c] = q.Multiplier;
+            n[c] = Math.Max(q.Shift - 32, 0);
+            (c % 2 == 0 ? even : odd)[c / 2] = 1L << (q.Shift - 1);
+        }
+        var ok = new bool[multipliers.Length];
+        for (int c = 0; c < ok.Length; c += 2)
+        {
+            bool all = true;
+            for (int j = 0; j < 8 && c + j < length; j++) all &= longShift[c + j];
+            ok[c] = all && c + 8 <= length;
+        }
+        return (ok, m, n, even, odd);
+    }
+
     private static (long[], long[], long[]) Avx2Tables(QuantizedMultiplier[] multipliers)
     {
         int length = multipliers.Length + Avx2Padding;
@@ -42,9 +77,18 @@ public sealed partial class OutputStage
     /// The result lies between 0 and acc, so its low 32 bits are the value; then the clamp as in the Vector128 stage.
     /// </para>
     /// </summary>
+    /// <para>
+    /// Where the eight shifts are all at least 32 and the block starts at an even channel (<see cref="Avx2Short"/>), the
+    /// short stage gives the same bits with about a third of the instructions: <c>vpmuldq</c> forms the exact products
+    /// <c>P = acc·M</c> of the even lanes, and of the odd lanes after a 32-bit shift of both operands; <c>2^(n−1)</c> is
+    /// added in int64 (|P + r| &lt; 2^62 + 2^61). The high dword of an int64 is its floor quotient by 2^32, so one blend gathers
+    /// <c>⌊(P + r) / 2^32⌋</c> of all eight lanes, and <c>vpsravd</c> by <c>n − 32</c> (0..30) finishes <c>⌊(P + r) / 2^n⌋</c>
+    /// (floor divisions by powers of two compose): the requantization exactly, with no int64 shift to emulate.
+    /// </para>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector256<int> Apply(Vector256<int> acc, int channel)
     {
+        if (Avx2Short[channel]) return ApplyShort(acc, channel);
         var lo = Requantize(Avx2.ConvertToVector256Int64(acc.GetLower()), channel);
         var hi = Requantize(Avx2.ConvertToVector256Int64(acc.GetUpper()), channel + 4);
         // The low dword of each int64 lane, in order: [lo0, lo1, lo2, lo3, hi0, hi1, hi2, hi3].
@@ -53,6 +97,20 @@ public sealed partial class OutputStage
         int zp = OutputZeroPoint;
         v = Vector256.Min(Vector256.Max(v, Vector256.Create(Clamp.Min - zp)), Vector256.Create(Clamp.Max - zp));
         return v + Vector256.Create(zp);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<int> ApplyShort(Vector256<int> acc, int channel)
+    {
+        var m = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier), (nuint)channel);
+        var even = Avx2.Multiply(acc, m) + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1));
+        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32())
+            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1));
+        // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place.
+        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
+        var v = Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32());
+        int zp = OutputZeroPoint;
+        return Vector256.Min(Vector256.Max(v, Vector256.Create(Clamp.Min - zp)), Vector256.Create(Clamp.Max - zp)) + Vector256.Create(zp);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -41,6 +41,7 @@ public sealed partial class OutputStage
             VectorPostScale[c] = 1L << (62 - n);
         }
         (Avx2Multiplier, Avx2Rounding, Avx2Shift) = Avx2Tables(Multipliers);
+        (Avx2Short, Avx2ShortMultiplier, Avx2ShortShift, Avx2RoundingEven, Avx2RoundingOdd) = Avx2ShortTables(Multipliers);
     }
 
     /// <summary>Per output channel <c>(M, n)</c>.</summary>

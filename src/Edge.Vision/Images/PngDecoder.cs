@@ -1,3 +1,4 @@
+using Edge.Core.Files;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -213,30 +214,5 @@ internal static class PngDecoder
         if (depth == 8) return row[x];
         int perByte = 8 / depth, shift = 8 - depth * (x % perByte + 1);
         return (row[x / perByte] >> shift) & ((1 << depth) - 1);
-    }
-}
-
-/// <summary>CRC-32 (ISO 3309, as PNG and zlib's crc32 use it), table-driven.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = Build();
-
-    private static uint[] Build()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        uint c = 0xFFFFFFFFu;
-        foreach (var b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
-        return c ^ 0xFFFFFFFFu;
     }
 }

@@ -1,27 +1,19 @@
+using Edge.Conformance;
+
 namespace Edge.Runtime.Tests.Support;
 
 /// <summary>Seeded random tensors and parameters for the kernel tests.</summary>
 internal static class TestData
 {
-    /// <summary>Uniform int8 in [−128, 127], or only the extremes −128 and 127 when <paramref name="extreme"/>.</summary>
-    public static sbyte[] Activations(Random rng, int length, bool extreme = false)
-    {
-        var a = new sbyte[length];
-        for (int i = 0; i < a.Length; i++) a[i] = extreme ? (rng.Next(2) == 0 ? sbyte.MinValue : sbyte.MaxValue) : (sbyte)rng.Next(-128, 128);
-        return a;
-    }
+    /// <summary>Uniform int8 in [−128, 127], or only the extremes when <paramref name="extreme"/> (<see cref="CaseData"/>: the shipped conformance cases draw the same).</summary>
+    public static sbyte[] Activations(Random rng, int length, bool extreme = false) => CaseData.Activations(rng, length, extreme);
 
     /// <summary>Uniform weights in [−127, 127], or only ±127 when <paramref name="extreme"/>.</summary>
-    public static sbyte[] Weights(Random rng, int length, bool extreme = false)
-    {
-        var w = new sbyte[length];
-        for (int i = 0; i < w.Length; i++) w[i] = extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128);
-        return w;
-    }
+    public static sbyte[] Weights(Random rng, int length, bool extreme = false) => CaseData.Weights(rng, length, extreme);
 
     /// <summary>A value uniform in [lo, hi).</summary>
-    public static double Uniform(Random rng, double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
+    public static double Uniform(Random rng, double lo, double hi) => CaseData.Uniform(rng, lo, hi);
 
     /// <summary>One of <paramref name="options"/>.</summary>
-    public static T Pick<T>(Random rng, params T[] options) => options[rng.Next(options.Length)];
+    public static T Pick<T>(Random rng, params T[] options) => CaseData.Pick(rng, options);
 }

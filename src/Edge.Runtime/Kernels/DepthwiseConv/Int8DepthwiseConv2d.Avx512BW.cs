@@ -9,7 +9,7 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// The AVX-512 BW depthwise convolution: the AVX2 path's pairs of taps (Int8DepthwiseConv2d.Avx2.cs) with one
 /// <c>vpmaddwd</c> on 512 bits per pair and 16 channels — the interleaved bytes of both halves join in one 256-bit register,
 /// widen to 32 int16 (<c>vpmovsxbw</c> zmm) and meet the block's 32 pair weights — then the AVX2 paths' output stage
-/// (DepthwiseOutputStage.Avx2.cs) on both halves and one truncating narrow (<c>vpmovdb</c>, exact: the values already lie
+/// (OutputStage.Avx2.cs) on both halves and one truncating narrow (<c>vpmovdb</c>, exact: the values already lie
 /// in [−128, 127]). Same exactness argument as the AVX2 path.
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d

@@ -50,11 +50,13 @@ public sealed partial class Int8DepthwiseConv2d
         }
         Rows = new DepthwiseRows(shape, BlockChannels);
         ArmTables = BuildArmTables();
-        Avx2Stage = new DepthwiseOutputStage(output, BlockChannels);
     }
 
-    /// <summary>The AVX2 paths' output stage (DepthwiseOutputStage.Avx2.cs).</summary>
-    internal DepthwiseOutputStage Avx2Stage { get; }
+    /// <summary>
+    /// The AVX2 paths' output stage: <see cref="OutputStage"/>'s eight-lane stage, whose short form (shifts ≥ 32, what
+    /// depthwise multipliers below 1/2 have) was first written here; blocks start at even channels below C.
+    /// </summary>
+    internal OutputStage Avx2Stage => Output;
 
     public Conv2dShape Shape { get; }
     public int InputZeroPoint { get; }
