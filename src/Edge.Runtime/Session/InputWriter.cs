@@ -47,8 +47,13 @@ internal sealed class InputWriter
             var dst = arena.Float32(tensor);
             if (!_info.IsImageLayout) nchw.CopyTo(dst);
             else
-                for (int c = 0; c < _c; c++)
-                    for (int p = 0; p < _h * _w * _info.NhwcShape[0]; p++) dst[p * _c + c] = nchw[Nchw(p, c)];
+                for (int n = 0, plane = _h * _w; n < _info.NhwcShape[0]; n++)
+                    for (int c = 0; c < _c; c++)
+                    {
+                        var src = nchw.Slice((n * _c + c) * plane, plane);
+                        var to = dst.Slice(n * plane * _c + c);
+                        for (int i = 0; i < src.Length; i++) to[i * _c] = src[i];
+                    }
             return;
         }
         var q = _info.Quantization;
@@ -58,8 +63,14 @@ internal sealed class InputWriter
             for (int i = 0; i < nchw.Length; i++) y[i] = q.Quantize(nchw[i]);
             return;
         }
-        for (int c = 0; c < _c; c++)
-            for (int p = 0; p < _h * _w * _info.NhwcShape[0]; p++) y[p * _c + c] = q.Quantize(nchw[Nchw(p, c)]);
+        // Plane by plane (n, c): the NCHW plane is read in order and written with stride C, no index division per value.
+        for (int n = 0, plane = _h * _w; n < _info.NhwcShape[0]; n++)
+            for (int c = 0; c < _c; c++)
+            {
+                var src = nchw.Slice((n * _c + c) * plane, plane);
+                var to = y.Slice(n * plane * _c + c);
+                for (int i = 0; i < src.Length; i++) to[i * _c] = q.Quantize(src[i]);
+            }
     }
 
     public void WriteInt8(ReadOnlySpan<sbyte> nhwc, in ArenaView arena, int tensor)
@@ -110,13 +121,6 @@ internal sealed class InputWriter
                 else yf[p * _c + c] = value;
             }
         }
-    }
-
-    /// <summary>The NCHW index of NHWC pixel <paramref name="p"/> (n·H·W + h·W + w), channel <paramref name="c"/>.</summary>
-    private int Nchw(int p, int c)
-    {
-        int plane = _h * _w, n = p / plane;
-        return (n * _c + c) * plane + p % plane;
     }
 
     private void CheckLength(int length, string what)
