@@ -97,14 +97,9 @@ public sealed partial class Int8Conv2d
         var s = op.Shape;
         Guard.Length(input.Length, s.InputLength, "input");
         Guard.Length(output.Length, s.OutputLength, "output");
-        op.Work.CheckRange(begin, end);
-        // The scratch is checked for every path but the scalar one on every machine, so an undersized buffer fails here
-        // too, not only where SIMD runs.
-        if (path != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "scratch");
-        var resolved = Int8GemmTile.Resolve(path);
+        var resolved = op.Work.BeginRange(path, begin, end, scratch.Length, op.ScratchLength);
         if (resolved == KernelPath.Scalar)
         {
-            if (begin != 0 || end != op.WorkItems) throw new ArgumentOutOfRangeException(nameof(begin), "the scalar reference runs all work items at once");
             RunScalar(op, input, output, scratch);
             return;
         }

@@ -45,4 +45,20 @@ internal readonly record struct GemmWork(int Rows, int Panels, int RowsPerItem, 
         if (begin < 0 || end > Items || begin > end)
             throw new ArgumentOutOfRangeException(nameof(begin), $"work items [{begin}, {end}) are not within [0, {Items})");
     }
+
+    /// <summary>
+    /// The checks of a range call of <c>Int8Conv2d</c> or <c>Int8Gemm</c>, and the tile path it runs: [begin, end) lies in
+    /// [0, Items); the scratch holds <paramref name="scratchNeeded"/> bytes on every path but the scalar one, on every
+    /// machine (so an undersized buffer fails here too, not only where SIMD runs). <see cref="KernelPath.Scalar"/> means:
+    /// run the reference, which takes all items at once.
+    /// </summary>
+    public KernelPath BeginRange(KernelPath path, int begin, int end, int scratchLength, int scratchNeeded)
+    {
+        CheckRange(begin, end);
+        if (path != KernelPath.Scalar) Guard.Length(scratchLength, scratchNeeded, "scratch");
+        var resolved = Int8GemmTile.Resolve(path);
+        if (resolved == KernelPath.Scalar && (begin != 0 || end != Items))
+            throw new ArgumentOutOfRangeException(nameof(begin), "the scalar reference runs all work items at once");
+        return resolved;
+    }
 }
