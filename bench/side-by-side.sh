@@ -53,15 +53,14 @@ done
 python3 - "$out" "$rounds" "$have_torch" <<'PY'
 import glob, os, statistics, sys
 out, rounds, have_torch = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
-values, macs, notes, order = {}, {}, set(), []
+values, macs, order = {}, {}, []
 for path in sorted(glob.glob(os.path.join(out, "round*.tsv"))):
     for line in open(path):
-        model, mac, threads, engine, ms, note = (line.rstrip("\n").split("\t") + [""])[:6]
+        model, mac, threads, engine, ms = line.rstrip("\n").split("\t")[:5]
         key = (model, int(threads))
         if key not in order: order.append(key)
         macs[model] = int(mac)
         values.setdefault((model, int(threads), engine), []).append(float(ms))
-        if note: notes.add((model, int(threads), note))
 def med(model, t, engine):
     v = values.get((model, t, engine))
     return statistics.median(v) if v else None
@@ -76,10 +75,7 @@ for t in sorted({t for _, t in order}):
         peers = [v for v in (o, d) if v is not None]
         ratio = f"{min(peers) / e:.2f}×" if e and peers else "–"
         m = macs[model] / 1e6
-        flag = " ¹" if (model, t, "edge-ran-1-thread") in notes else ""
-        print(f"| {model} | {m:.2f} M | {cell(e)}{flag} | {cell(o)} | {cell(d)} | {cell(q)} | {ratio} |")
-if notes:
-    print("\n¹ Edge ran 1 thread: EdgeSessionOptions.Threads is not wired into bench/Edge.Benchmarks/Peers/PeerBenchmarks.cs (EdgeOptions).")
+        print(f"| {model} | {m:.2f} M | {cell(e)} | {cell(o)} | {cell(d)} | {cell(q)} | {ratio} |")
 if not have_torch:
     print("\nNo PyTorch here: the ratio is ORT fp32 / Edge int8.")
 PY

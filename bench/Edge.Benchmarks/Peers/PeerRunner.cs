@@ -70,15 +70,13 @@ public static class PeerRunner
         foreach (var g in rows.GroupBy(r => (r.Model, r.Threads)))
         {
             double? edge = g.FirstOrDefault(r => r.Engine == "edge-int8")?.Ms, ort = g.FirstOrDefault(r => r.Engine == "ort-fp32")?.Ms;
-            string note = g.Key.Threads > 1 && !PeerBenchmarks.EdgeRunsThreads(g.Key.Threads) ? " (1 thread: Threads not wired)" : "";
-            Console.WriteLine($"| {g.Key.Model} | {Mega(macs[g.Key.Model])} | {g.Key.Threads} | {Ms(edge)}{note} | {Ms(ort)} | {Ratio(ort, edge)} |");
+            Console.WriteLine($"| {g.Key.Model} | {Mega(macs[g.Key.Model])} | {g.Key.Threads} | {Ms(edge)} | {Ms(ort)} | {Ratio(ort, edge)} |");
         }
         foreach (var line in skipped) Console.WriteLine(line);
         if (tsv is not null)
         {
             File.WriteAllLines(tsv, rows.Select(r => string.Join('\t', r.Model, macs[r.Model].ToString(CultureInfo.InvariantCulture),
-                r.Threads.ToString(CultureInfo.InvariantCulture), r.Engine, r.Ms.ToString("R", CultureInfo.InvariantCulture),
-                r.Engine == "edge-int8" && !PeerBenchmarks.EdgeRunsThreads(r.Threads) ? "edge-ran-1-thread" : "")));
+                r.Threads.ToString(CultureInfo.InvariantCulture), r.Engine, r.Ms.ToString("R", CultureInfo.InvariantCulture))));
         }
         return rows.Count == 2 * chosen.Count * threads.Count ? 0 : 1;
     }
