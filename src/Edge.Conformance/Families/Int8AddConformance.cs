@@ -32,8 +32,8 @@ public static class Int8AddConformance
             {
                 var op = Int8Add.FromScales(a, b, y, clamp);
                 var data = new Random(6000 + length);
-                var xa = SeededInt8.Activations(data, length, extreme);
-                var xb = SeededInt8.Activations(data, length, extreme);
+                var xa = CaseData.Activations(data, length, extreme);
+                var xb = CaseData.Activations(data, length, extreme);
                 var expected = new sbyte[length];
                 Int8Add.RunScalar(op, xa, xb, expected);
                 var actual = new sbyte[length + 16];

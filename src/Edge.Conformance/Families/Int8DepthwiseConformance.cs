@@ -61,8 +61,8 @@ public static class Int8DepthwiseConformance
         {
             var rng = new Random(seed);
             int taps = shape.Window.KernelH * shape.Window.KernelW;
-            var input = SeededInt8.Activations(rng, shape.InputLength, extreme);
-            var weights = SeededInt8.Weights(rng, shape.OutChannels * taps, extreme);
+            var input = CaseData.Activations(rng, shape.InputLength, extreme);
+            var weights = CaseData.Weights(rng, shape.OutChannels * taps, extreme);
             var bias = new int[shape.OutChannels];
             for (int c = 0; c < bias.Length; c++) bias[c] = extreme && c % 2 == 0 ? (c % 4 == 0 ? int.MaxValue - 1000 : int.MinValue + 1000) : rng.Next(-50_000, 50_001);
             var stage = SeededInt8.Stage(rng, shape.OutChannels, taps, zpOut, SeededInt8.Clamp(rng, zpOut, activeClamp));

@@ -58,7 +58,7 @@ public static class Int8PoolConformance
         => new($"{nameof(Int8MaxPool)}/{path}", $"{s}, seed {seed}{(extreme ? ", extreme" : "")}", () =>
         {
             var op = Int8MaxPool.Prepare(s);
-            var x = SeededInt8.Activations(new Random(seed), s.InputLength, extreme);
+            var x = CaseData.Activations(new Random(seed), s.InputLength, extreme);
             return Rows(s.OutputLength, op.RowCount, seed, Compare.Nhwc(s.OutH, s.OutW, s.Channels),
                 y => Int8MaxPool.RunScalar(op, x, y),
                 y => Int8MaxPool.Run(op, x, y, path),
@@ -69,7 +69,7 @@ public static class Int8PoolConformance
         => new($"{nameof(Int8AveragePool)}/{path}", $"{s}{(includePad ? " incl-pad" : "")}, zp {zp}, seed {seed}{(extreme ? ", extreme" : "")}", () =>
         {
             var op = Int8AveragePool.Prepare(s, includePad, zp);
-            var x = SeededInt8.Activations(new Random(seed), s.InputLength, extreme);
+            var x = CaseData.Activations(new Random(seed), s.InputLength, extreme);
             return Rows(s.OutputLength, op.RowCount, seed, Compare.Nhwc(s.OutH, s.OutW, s.Channels),
                 y => Int8AveragePool.RunScalar(op, x, y),
                 y => Int8AveragePool.Run(op, x, y, path),
@@ -80,7 +80,7 @@ public static class Int8PoolConformance
         => new($"{nameof(Int8GlobalAveragePool)}/{path}", $"N{n} {h}x{w}x{c}, zp {zp}, seed {seed}{(extreme ? ", extreme" : "")}", () =>
         {
             var op = Int8GlobalAveragePool.Prepare(n, h, w, c, zp);
-            var x = SeededInt8.Activations(new Random(seed), op.InputLength, extreme);
+            var x = CaseData.Activations(new Random(seed), op.InputLength, extreme);
             var expected = new sbyte[op.OutputLength];
             Int8GlobalAveragePool.RunScalar(op, x, expected);
             var actual = new sbyte[op.OutputLength + 16];

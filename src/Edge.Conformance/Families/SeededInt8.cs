@@ -5,12 +5,6 @@ namespace Edge.Conformance.Families;
 /// <summary>Seeded int8 parameters for the depthwise, pool and Add families: output stages, clamps, zero points (tensors from <see cref="CaseData"/>).</summary>
 internal static class SeededInt8
 {
-    /// <summary><see cref="CaseData.Activations"/>.</summary>
-    public static sbyte[] Activations(Random rng, int length, bool extreme = false) => CaseData.Activations(rng, length, extreme);
-
-    /// <summary><see cref="CaseData.Weights"/>.</summary>
-    public static sbyte[] Weights(Random rng, int length, bool extreme = false) => CaseData.Weights(rng, length, extreme);
-
     /// <summary>An active clamp inside [−128, 127] around <paramref name="zeroPoint"/>, or the full range.</summary>
     public static ClampRange Clamp(Random rng, int zeroPoint, bool active)
     {
