@@ -75,7 +75,7 @@ public sealed partial class EdgeSession : IDisposable, IWorkRanges
         Normalization = new SessionNormalization(input.Mean, input.Std, input.ChannelOrder);
         Inputs = [SessionTensorInfo.From(model.Tensors[input.Tensor])];
         Outputs = model.Outputs.Select(o => SessionTensorInfo.From(model.Tensors[o])).ToArray();
-        _input = new InputWriter(Inputs[0], Normalization);
+        _input = new InputWriter(Inputs[0], Normalization, path);
         _outputs = Outputs.Select(o => new OutputReader(o)).ToArray();
         _outputTensors = [.. model.Outputs];
         Labels = [.. model.Labels];

@@ -1,5 +1,7 @@
 using Edge.Runtime.Arithmetic;
 using Edge.Runtime.Format;
+using Edge.Runtime.Kernels;
+using Edge.Runtime.Kernels.Float;
 
 namespace Edge.Runtime.Session;
 
@@ -16,10 +18,11 @@ internal sealed class InputWriter
     private readonly SessionNormalization _norm;
     private readonly sbyte[][]? _tables;
     private readonly int _h, _w, _c;
+    private readonly KernelPath _path;
 
-    public InputWriter(SessionTensorInfo info, SessionNormalization normalization)
+    public InputWriter(SessionTensorInfo info, SessionNormalization normalization, KernelPath path)
     {
-        (_info, _norm) = (info, normalization);
+        (_info, _norm, _path) = (info, normalization, path);
         if (info.IsImageLayout) (_h, _w, _c) = (info.NhwcShape[1], info.NhwcShape[2], info.NhwcShape[3]);
         if (IsImage && info.DataType == EdgeDataType.Int8)
         {
@@ -60,16 +63,14 @@ internal sealed class InputWriter
         var y = arena.Int8(tensor);
         if (!_info.IsImageLayout)
         {
-            for (int i = 0; i < nchw.Length; i++) y[i] = q.Quantize(nchw[i]);
+            Float32Quantize.Strided(nchw, y, 1, q, _path);
             return;
         }
         // Plane by plane (n, c): the NCHW plane is read in order and written with stride C, no index division per value.
         for (int n = 0, plane = _h * _w; n < _info.NhwcShape[0]; n++)
             for (int c = 0; c < _c; c++)
             {
-                var src = nchw.Slice((n * _c + c) * plane, plane);
-                var to = y.Slice(n * plane * _c + c);
-                for (int i = 0; i < src.Length; i++) to[i * _c] = q.Quantize(src[i]);
+                Float32Quantize.Strided(nchw.Slice((n * _c + c) * plane, plane), y.Slice(n * plane * _c + c), _c, q, _path);
             }
     }
 

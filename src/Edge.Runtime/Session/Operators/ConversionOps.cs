@@ -1,4 +1,5 @@
 using Edge.Runtime.Format;
+using Edge.Runtime.Kernels;
 using Edge.Runtime.Kernels.Float;
 
 namespace Edge.Runtime.Session.Operators;
@@ -9,11 +10,11 @@ namespace Edge.Runtime.Session.Operators;
 /// </summary>
 internal static class ConversionOps
 {
-    public static SessionOp Quantize(OpReader r)
+    public static SessionOp Quantize(OpReader r, KernelPath path)
     {
         Conversion(r, EdgeDataType.Float32, EdgeDataType.Int8);
         var y = OpReader.Params(r.Output);
-        return new QuantizeOp(r, r.Prepare(() => Float32Quantize.Prepare(y)));
+        return new QuantizeOp(r, r.Prepare(() => Float32Quantize.Prepare(y)), path);
     }
 
     public static SessionOp Dequantize(OpReader r)
@@ -49,10 +50,11 @@ internal static class ConversionOps
     }
 }
 
-internal sealed class QuantizeOp(OpReader r, Float32Quantize kernel) : SessionOp(r)
+internal sealed class QuantizeOp(OpReader r, Float32Quantize kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Float32Quantize);
-    public override void Run(in ArenaView arena) => Float32Quantize.Run(kernel, arena.Float32(Inputs[0]), arena.Int8(Outputs[0]));
+    public override KernelPath Path => Float32Quantize.PathFor(path);
+    public override void Run(in ArenaView arena) => Float32Quantize.Run(kernel, arena.Float32(Inputs[0]), arena.Int8(Outputs[0]), path);
 }
 
 internal sealed class DequantizeOp(OpReader r, Int8Dequantize kernel) : SessionOp(r)

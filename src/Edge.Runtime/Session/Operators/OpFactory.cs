@@ -20,7 +20,7 @@ internal static class OpFactory
         EdgeOpType.Softmax => ChannelOps.Softmax(r),
         EdgeOpType.Lrn => ChannelOps.Lrn(r),
         EdgeOpType.Reshape => ConversionOps.Reshape(r),
-        EdgeOpType.Quantize => ConversionOps.Quantize(r),
+        EdgeOpType.Quantize => ConversionOps.Quantize(r, path),
         EdgeOpType.Dequantize => ConversionOps.Dequantize(r),
         EdgeOpType.Rescale => ElementwiseOps.Rescale(r),
         EdgeOpType.FloatActivation => ElementwiseOps.Activation(r),

@@ -396,7 +396,7 @@ internal sealed class ModelBuilder
         int y = Int8(Next("quantize"), Tensor(x).Shape, p ?? new QuantizationParams(0.05f, Rng.Next(-20, 21)));
         Op(EdgeOpType.Quantize, [x], y);
         var k = Float32Quantize.Prepare(Params(y));
-        Step<float, sbyte>(x, y, (i, o) => Float32Quantize.Run(k, i, o));
+        Step<float, sbyte>(x, y, (i, o) => Float32Quantize.Run(k, i, o, KernelPath.Scalar));
         return y;
     }
 
