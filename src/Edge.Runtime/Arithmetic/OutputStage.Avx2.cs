@@ -35,7 +35,8 @@ public sealed partial class OutputStage
     private static (bool[], int[], int[], long[], long[]) Avx2ShortTables(QuantizedMultiplier[] multipliers)
     {
         int length = (multipliers.Length + Avx2Padding + 1) & ~1;
-        var (m, n, even, odd) = (new int[length], new int[length], new long[length / 2], new long[length / 2]);
+        // The multipliers get two more entries: the odd lanes' multipliers are the 8 from c + 1 (RequantizeShort).
+        var (m, n, even, odd) = (new int[length + 2], new int[length], new long[length / 2], new long[length / 2]);
         var longShift = new bool[length];
         for (int c = 0; c < length; c++)
         {
@@ -97,6 +98,48 @@ public sealed partial class OutputStage
         int zp = OutputZeroPoint;
         v = Vector256.Min(Vector256.Max(v, Vector256.Create(Clamp.Min - zp)), Vector256.Create(Clamp.Max - zp));
         return v + Vector256.Create(zp);
+    }
+
+    /// <summary>True when the eight channels from <paramref name="channel"/> take the short stage (<see cref="RequantizeShort(Vector256{int}, int)"/>).</summary>
+    internal bool IsShort(int channel) => Avx2Short[channel];
+
+    /// <summary>
+    /// <c>requantize(acc[i], M[c+i], n[c+i]) + zp_out</c> for the eight channels from <paramref name="channel"/>, which must be
+    /// <see cref="IsShort"/>, as int32 lanes, without the clamp: for the microkernels that clamp after packing to bytes
+    /// (saturating packs clamp to [−128, 127], then <c>vpmaxsb</c>/<c>vpminsb</c> to the fused activation's range — the same
+    /// value as clamping in int32, since the clamp's range lies inside the int8 one). The sum cannot wrap: with n ≥ 32 and
+    /// M &lt; 2^31 the requantized value is at most 2^30 + 1 in magnitude. Arithmetic as <see cref="Apply(Vector256{int}, int)"/>'s
+    /// short stage; the odd lanes' multipliers are read as the eight from c + 1, whose low dwords per int64 are M[c + 2i + 1].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Vector256<int> RequantizeShort(Vector256<int> acc, int channel)
+    {
+        ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
+        var even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref m, (nuint)channel))
+            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1));
+        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref m, (nuint)channel + 1))
+            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1));
+        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
+        return Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32())
+            + Vector256.Create(OutputZeroPoint);
+    }
+
+    /// <summary>
+    /// <see cref="RequantizeShort(Vector256{int}, int)"/> on sixteen lanes with AVX-512F: channels [c, c + 16), where c and c + 8 are both
+    /// <see cref="IsShort"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Vector512<int> RequantizeShort(Vector512<int> acc, int channel)
+    {
+        ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
+        var even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref m, (nuint)channel))
+            + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1));
+        var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref m, (nuint)channel + 1))
+            + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1));
+        // Odd dwords from odd (its high dwords), even dwords from even's high dwords shifted down.
+        var high = Vector512.ConditionalSelect(Vector512.Create(-1L << 32).AsInt32(), odd.AsInt32(), Avx512F.ShiftRightLogical(even, 32).AsInt32());
+        return Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32())
+            + Vector512.Create(OutputZeroPoint);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Edge.Runtime.Arithmetic;
 
 namespace Edge.Runtime.Kernels.Gemm;
 
@@ -57,6 +58,69 @@ internal static partial class Int8GemmTile
         c21.StoreUnsafe(ref tile, 40);
         c30.StoreUnsafe(ref tile, 48);
         c31.StoreUnsafe(ref tile, 56);
+    }
+
+    /// <summary>
+    /// <see cref="Avx2Rows4"/> with the output stage in registers, for a full panel (16 channels) whose two 8-channel
+    /// halves take the short stage (<see cref="OutputStage.IsShort"/>): the accumulators start from the folded bias, the
+    /// stage requantizes them in place, two saturating packs and one permutation turn each pair of rows into 32 bytes, and
+    /// the fused activation's clamp runs on those bytes. The <paramref name="rows"/> valid rows are stored, 16 bytes each.
+    /// </summary>
+    private static void Avx2Rows4Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int rows, ref sbyte y, nint ldc)
+    {
+        var c00 = Vector256.LoadUnsafe(ref bias);
+        var c01 = Vector256.LoadUnsafe(ref bias, 8);
+        Vector256<int> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        var ones = Vector256.Create((short)1);
+        ref sbyte a1 = ref Unsafe.Add(ref a, lda);
+        ref sbyte a2 = ref Unsafe.Add(ref a1, lda);
+        ref sbyte a3 = ref Unsafe.Add(ref a2, lda);
+        for (nint q = 0; q < quads; q++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));
+            var b1 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 32));
+            var x = Vector256.Create(Quad(ref a, q)).AsSByte();
+            var ax = Avx2.Abs(x);
+            c00 += Avx2Dot(ax, x, b0, ones);
+            c01 += Avx2Dot(ax, x, b1, ones);
+            x = Vector256.Create(Quad(ref a1, q)).AsSByte();
+            ax = Avx2.Abs(x);
+            c10 += Avx2Dot(ax, x, b0, ones);
+            c11 += Avx2Dot(ax, x, b1, ones);
+            x = Vector256.Create(Quad(ref a2, q)).AsSByte();
+            ax = Avx2.Abs(x);
+            c20 += Avx2Dot(ax, x, b0, ones);
+            c21 += Avx2Dot(ax, x, b1, ones);
+            x = Vector256.Create(Quad(ref a3, q)).AsSByte();
+            ax = Avx2.Abs(x);
+            c30 += Avx2Dot(ax, x, b0, ones);
+            c31 += Avx2Dot(ax, x, b1, ones);
+        }
+        var r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c0 + 8),
+            stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c0 + 8), stage.Clamp);
+        r01.GetLower().StoreUnsafe(ref y);
+        if (rows > 1) r01.GetUpper().StoreUnsafe(ref Unsafe.Add(ref y, ldc));
+        if (rows <= 2) return;
+        var r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c0 + 8),
+            stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c0 + 8), stage.Clamp);
+        r23.GetLower().StoreUnsafe(ref Unsafe.Add(ref y, 2 * ldc));
+        if (rows > 3) r23.GetUpper().StoreUnsafe(ref Unsafe.Add(ref y, 3 * ldc));
+    }
+
+    /// <summary>
+    /// Two rows of 16 requantized int32 (<paramref name="r0a"/> channels 0–7, <paramref name="r0b"/> 8–15, likewise row 1)
+    /// as 32 bytes, row 0 in the lower half: <c>vpackssdw</c> then <c>vpacksswb</c> saturate to int8 (the clamp to
+    /// [−128, 127]); they work per 128-bit half, leaving the dwords (4 channels each) as [r0 0–3, r0 8–11, r1 0–3, r1 8–11 |
+    /// r0 4–7, r0 12–15, r1 4–7, r1 12–15], which <c>vpermd</c> by [0, 4, 1, 5, 2, 6, 3, 7] puts in order; then the clamp.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> Avx2PackRows(Vector256<int> r0a, Vector256<int> r0b, Vector256<int> r1a, Vector256<int> r1b, ClampRange clamp)
+    {
+        var bytes = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(r0a, r0b), Avx2.PackSignedSaturate(r1a, r1b));
+        var v = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
+        if (clamp.Min > sbyte.MinValue) v = Avx2.Max(v, Vector256.Create((sbyte)clamp.Min));
+        if (clamp.Max < sbyte.MaxValue) v = Avx2.Min(v, Vector256.Create((sbyte)clamp.Max));
+        return v;
     }
 
     private static void Avx2Rows1(ref sbyte a, ref sbyte b, int quads, ref int tile)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Edge.Runtime.Arithmetic;
 
 namespace Edge.Runtime.Kernels.Gemm;
 
@@ -45,6 +46,57 @@ internal static partial class Int8GemmTile
         Store(c5, ref tile, 80);
         Store(c6, ref tile, 96);
         Store(c7, ref tile, 112);
+    }
+
+    /// <summary>
+    /// <see cref="Avx512BWRows8"/> with the output stage in registers, for a full panel whose two 8-channel halves take the
+    /// short stage (<see cref="OutputStage.IsShort"/>): accumulators from the folded bias, the 16-lane short stage, then
+    /// <c>vpmovsdb</c> (int32 → int8 with signed saturation: the clamp to [−128, 127]) and the fused activation's clamp on
+    /// the 16 bytes of each of the <paramref name="rows"/> valid rows.
+    /// </summary>
+    private static void Avx512BWRows8Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int rows, ref sbyte y, nint ldc)
+    {
+        var c0v = Vector512.LoadUnsafe(ref bias);
+        Vector512<int> c1 = c0v, c2 = c0v, c3 = c0v, c4 = c0v, c5 = c0v, c6 = c0v, c7 = c0v;
+        var ones = Vector512.Create((short)1);
+        ref sbyte a1 = ref Unsafe.Add(ref a, lda);
+        ref sbyte a2 = ref Unsafe.Add(ref a1, lda);
+        ref sbyte a3 = ref Unsafe.Add(ref a2, lda);
+        ref sbyte a4 = ref Unsafe.Add(ref a3, lda);
+        ref sbyte a5 = ref Unsafe.Add(ref a4, lda);
+        ref sbyte a6 = ref Unsafe.Add(ref a5, lda);
+        ref sbyte a7 = ref Unsafe.Add(ref a6, lda);
+        for (nint q = 0; q < quads; q++)
+        {
+            var w = Vector512.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));
+            var nw = Vector512<sbyte>.Zero - w;
+            c0v += Avx512Dot(Quad(ref a, q), w, nw, ones);
+            c1 += Avx512Dot(Quad(ref a1, q), w, nw, ones);
+            c2 += Avx512Dot(Quad(ref a2, q), w, nw, ones);
+            c3 += Avx512Dot(Quad(ref a3, q), w, nw, ones);
+            c4 += Avx512Dot(Quad(ref a4, q), w, nw, ones);
+            c5 += Avx512Dot(Quad(ref a5, q), w, nw, ones);
+            c6 += Avx512Dot(Quad(ref a6, q), w, nw, ones);
+            c7 += Avx512Dot(Quad(ref a7, q), w, nw, ones);
+        }
+        var clamp = stage.Clamp;
+        Avx512StoreRow(stage.RequantizeShort(c0v, c0), clamp, ref y);
+        if (rows > 1) Avx512StoreRow(stage.RequantizeShort(c1, c0), clamp, ref Unsafe.Add(ref y, ldc));
+        if (rows > 2) Avx512StoreRow(stage.RequantizeShort(c2, c0), clamp, ref Unsafe.Add(ref y, 2 * ldc));
+        if (rows > 3) Avx512StoreRow(stage.RequantizeShort(c3, c0), clamp, ref Unsafe.Add(ref y, 3 * ldc));
+        if (rows > 4) Avx512StoreRow(stage.RequantizeShort(c4, c0), clamp, ref Unsafe.Add(ref y, 4 * ldc));
+        if (rows > 5) Avx512StoreRow(stage.RequantizeShort(c5, c0), clamp, ref Unsafe.Add(ref y, 5 * ldc));
+        if (rows > 6) Avx512StoreRow(stage.RequantizeShort(c6, c0), clamp, ref Unsafe.Add(ref y, 6 * ldc));
+        if (rows > 7) Avx512StoreRow(stage.RequantizeShort(c7, c0), clamp, ref Unsafe.Add(ref y, 7 * ldc));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Avx512StoreRow(Vector512<int> q, ClampRange clamp, ref sbyte y)
+    {
+        var v = Avx512F.ConvertToVector128SByteWithSaturation(q);
+        if (clamp.Min > sbyte.MinValue) v = Vector128.Max(v, Vector128.Create((sbyte)clamp.Min));
+        if (clamp.Max < sbyte.MaxValue) v = Vector128.Min(v, Vector128.Create((sbyte)clamp.Max));
+        v.StoreUnsafe(ref y);
     }
 
     private static void Avx512BWRows1(ref sbyte a, ref sbyte b, int quads, ref int tile)

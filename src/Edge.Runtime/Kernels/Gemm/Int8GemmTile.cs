@@ -71,6 +71,15 @@ internal static partial class Int8GemmTile
         for (int p = panelBegin; p < panelEnd; p++)
         {
             ref sbyte b = ref Unsafe.Add(ref b0, w.PanelOffset(group, p));
+            if (!one && (path == KernelPath.Avx2 || path == KernelPath.Avx512BW) && IsStagedPanel(w, stage, group, p, out int c0))
+            {
+                // A full panel on the short stage: the tile keeps its sums in registers up to the bytes it stores.
+                ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), group * w.PaddedChannelsPerGroup + p * GemmPanels.Width);
+                ref sbyte yc = ref Unsafe.Add(ref y, c0);
+                if (path == KernelPath.Avx512BW) Avx512BWRows8Staged(ref a, lda, ref b, quads, ref bias, stage, c0, rows, ref yc, ldc);
+                else Avx2Rows4Staged(ref a, lda, ref b, quads, ref bias, stage, c0, rows, ref yc, ldc);
+                continue;
+            }
             switch (path)
             {
                 case KernelPath.Avx512BW:
@@ -116,6 +125,20 @@ internal static partial class Int8GemmTile
                 Run(path, w, stage, 0, rows, ref MemoryMarshal.GetReference(block), kp, p0, p1, ref Unsafe.Add(ref ry, m * ldc), ldc, tile);
             }
         }
+    }
+
+    /// <summary>
+    /// True (with the panel's first output channel <paramref name="c0"/>, counted over all groups) when panel
+    /// <paramref name="panel"/> of <paramref name="group"/> holds 16 real channels whose two 8-channel halves take the
+    /// output stage's short form: the staged tiles' case (every conv, depthwise and GEMM layer of a calibrated model has
+    /// multipliers below ½, so shifts ≥ 32; a channel count that is not a multiple of 16 leaves one partial panel).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0)
+    {
+        int n0 = panel * GemmPanels.Width;
+        c0 = group * w.ChannelsPerGroup + n0;
+        return n0 + GemmPanels.Width <= w.ChannelsPerGroup && stage.IsShort(c0) && stage.IsShort(c0 + 8);
     }
 
     /// <summary>
