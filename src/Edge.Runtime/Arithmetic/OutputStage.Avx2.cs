@@ -34,8 +34,9 @@ public sealed partial class OutputStage
 
     private static (bool[], int[], int[], long[], long[]) Avx2ShortTables(QuantizedMultiplier[] multipliers)
     {
-        int length = (multipliers.Length + Avx2Padding + 1) & ~1;
-        // The multipliers get two more entries: the odd lanes' multipliers are the 8 from c + 1 (RequantizeShort).
+        // Padded by 16 channels (M = 0), so that 16 lanes from any channel stay inside the tables (the AVX-512 form), and
+        // the multipliers by two more: the odd lanes' multipliers are the lanes from c + 1 (RequantizeShort).
+        int length = (multipliers.Length + 16 + 1) & ~1;
         var (m, n, even, odd) = (new int[length + 2], new int[length], new long[length / 2], new long[length / 2]);
         var longShift = new bool[length];
         for (int c = 0; c < length; c++)

@@ -64,9 +64,11 @@ internal static partial class Int8GemmTile
     /// <see cref="Avx2Rows4"/> with the output stage in registers, for a full panel (16 channels) whose two 8-channel
     /// halves take the short stage (<see cref="OutputStage.IsShort"/>): the accumulators start from the folded bias, the
     /// stage requantizes them in place, two saturating packs and one permutation turn each pair of rows into 32 bytes, and
-    /// the fused activation's clamp runs on those bytes. The <paramref name="rows"/> valid rows are stored, 16 bytes each.
+    /// the fused activation's clamp runs on those bytes. The <paramref name="rows"/> valid rows are stored, the panel's
+    /// <paramref name="count"/> real channels each; <paramref name="c1"/> is the channel whose stage tables serve lanes
+    /// 8–15 (c0 + 8, or c0 itself when the panel has at most 8 real channels and those lanes are never stored).
     /// </summary>
-    private static void Avx2Rows4Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int rows, ref sbyte y, nint ldc)
+    private static void Avx2Rows4Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int c1, int count, int rows, ref sbyte y, nint ldc)
     {
         var c00 = Vector256.LoadUnsafe(ref bias);
         var c01 = Vector256.LoadUnsafe(ref bias, 8);
@@ -96,15 +98,15 @@ internal static partial class Int8GemmTile
             c30 += Avx2Dot(ax, x, b0, ones);
             c31 += Avx2Dot(ax, x, b1, ones);
         }
-        var r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c0 + 8),
-            stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c0 + 8), stage.Clamp);
-        r01.GetLower().StoreUnsafe(ref y);
-        if (rows > 1) r01.GetUpper().StoreUnsafe(ref Unsafe.Add(ref y, ldc));
+        var r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c1),
+            stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c1), stage.Clamp);
+        StoreRow(r01.GetLower(), ref y, count);
+        if (rows > 1) StoreRow(r01.GetUpper(), ref Unsafe.Add(ref y, ldc), count);
         if (rows <= 2) return;
-        var r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c0 + 8),
-            stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c0 + 8), stage.Clamp);
-        r23.GetLower().StoreUnsafe(ref Unsafe.Add(ref y, 2 * ldc));
-        if (rows > 3) r23.GetUpper().StoreUnsafe(ref Unsafe.Add(ref y, 3 * ldc));
+        var r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c1),
+            stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c1), stage.Clamp);
+        StoreRow(r23.GetLower(), ref Unsafe.Add(ref y, 2 * ldc), count);
+        if (rows > 3) StoreRow(r23.GetUpper(), ref Unsafe.Add(ref y, 3 * ldc), count);
     }
 
     /// <summary>

@@ -52,9 +52,10 @@ internal static partial class Int8GemmTile
     /// <see cref="Avx512BWRows8"/> with the output stage in registers, for a full panel whose two 8-channel halves take the
     /// short stage (<see cref="OutputStage.IsShort"/>): accumulators from the folded bias, the 16-lane short stage, then
     /// <c>vpmovsdb</c> (int32 → int8 with signed saturation: the clamp to [−128, 127]) and the fused activation's clamp on
-    /// the 16 bytes of each of the <paramref name="rows"/> valid rows.
+    /// the 16 bytes of each of the <paramref name="rows"/> valid rows, of which the panel's <paramref name="count"/> real
+    /// channels are stored (with at most 8, lanes 8–15 come from zero weights and the stage tables past them, never stored).
     /// </summary>
-    private static void Avx512BWRows8Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int rows, ref sbyte y, nint ldc)
+    private static void Avx512BWRows8Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int count, int rows, ref sbyte y, nint ldc)
     {
         var c0v = Vector512.LoadUnsafe(ref bias);
         Vector512<int> c1 = c0v, c2 = c0v, c3 = c0v, c4 = c0v, c5 = c0v, c6 = c0v, c7 = c0v;
@@ -80,23 +81,23 @@ internal static partial class Int8GemmTile
             c7 += Avx512Dot(Quad(ref a7, q), w, nw, ones);
         }
         var clamp = stage.Clamp;
-        Avx512StoreRow(stage.RequantizeShort(c0v, c0), clamp, ref y);
-        if (rows > 1) Avx512StoreRow(stage.RequantizeShort(c1, c0), clamp, ref Unsafe.Add(ref y, ldc));
-        if (rows > 2) Avx512StoreRow(stage.RequantizeShort(c2, c0), clamp, ref Unsafe.Add(ref y, 2 * ldc));
-        if (rows > 3) Avx512StoreRow(stage.RequantizeShort(c3, c0), clamp, ref Unsafe.Add(ref y, 3 * ldc));
-        if (rows > 4) Avx512StoreRow(stage.RequantizeShort(c4, c0), clamp, ref Unsafe.Add(ref y, 4 * ldc));
-        if (rows > 5) Avx512StoreRow(stage.RequantizeShort(c5, c0), clamp, ref Unsafe.Add(ref y, 5 * ldc));
-        if (rows > 6) Avx512StoreRow(stage.RequantizeShort(c6, c0), clamp, ref Unsafe.Add(ref y, 6 * ldc));
-        if (rows > 7) Avx512StoreRow(stage.RequantizeShort(c7, c0), clamp, ref Unsafe.Add(ref y, 7 * ldc));
+        Avx512StoreRow(stage.RequantizeShort(c0v, c0), clamp, ref y, count);
+        if (rows > 1) Avx512StoreRow(stage.RequantizeShort(c1, c0), clamp, ref Unsafe.Add(ref y, ldc), count);
+        if (rows > 2) Avx512StoreRow(stage.RequantizeShort(c2, c0), clamp, ref Unsafe.Add(ref y, 2 * ldc), count);
+        if (rows > 3) Avx512StoreRow(stage.RequantizeShort(c3, c0), clamp, ref Unsafe.Add(ref y, 3 * ldc), count);
+        if (rows > 4) Avx512StoreRow(stage.RequantizeShort(c4, c0), clamp, ref Unsafe.Add(ref y, 4 * ldc), count);
+        if (rows > 5) Avx512StoreRow(stage.RequantizeShort(c5, c0), clamp, ref Unsafe.Add(ref y, 5 * ldc), count);
+        if (rows > 6) Avx512StoreRow(stage.RequantizeShort(c6, c0), clamp, ref Unsafe.Add(ref y, 6 * ldc), count);
+        if (rows > 7) Avx512StoreRow(stage.RequantizeShort(c7, c0), clamp, ref Unsafe.Add(ref y, 7 * ldc), count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Avx512StoreRow(Vector512<int> q, ClampRange clamp, ref sbyte y)
+    private static void Avx512StoreRow(Vector512<int> q, ClampRange clamp, ref sbyte y, int count)
     {
         var v = Avx512F.ConvertToVector128SByteWithSaturation(q);
         if (clamp.Min > sbyte.MinValue) v = Vector128.Max(v, Vector128.Create((sbyte)clamp.Min));
         if (clamp.Max < sbyte.MaxValue) v = Vector128.Min(v, Vector128.Create((sbyte)clamp.Max));
-        v.StoreUnsafe(ref y);
+        StoreRow(v, ref y, count);
     }
 
     private static void Avx512BWRows1(ref sbyte a, ref sbyte b, int quads, ref int tile)

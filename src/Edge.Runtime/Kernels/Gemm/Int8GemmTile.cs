@@ -71,13 +71,13 @@ internal static partial class Int8GemmTile
         for (int p = panelBegin; p < panelEnd; p++)
         {
             ref sbyte b = ref Unsafe.Add(ref b0, w.PanelOffset(group, p));
-            if (!one && (path == KernelPath.Avx2 || path == KernelPath.Avx512BW) && IsStagedPanel(w, stage, group, p, out int c0))
+            if (!one && (path == KernelPath.Avx2 || path == KernelPath.Avx512BW) && IsStagedPanel(w, stage, group, p, out int c0, out int c1, out int count))
             {
-                // A full panel on the short stage: the tile keeps its sums in registers up to the bytes it stores.
+                // A panel on the short stage: the tile keeps its sums in registers up to the bytes it stores.
                 ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), group * w.PaddedChannelsPerGroup + p * GemmPanels.Width);
                 ref sbyte yc = ref Unsafe.Add(ref y, c0);
-                if (path == KernelPath.Avx512BW) Avx512BWRows8Staged(ref a, lda, ref b, quads, ref bias, stage, c0, rows, ref yc, ldc);
-                else Avx2Rows4Staged(ref a, lda, ref b, quads, ref bias, stage, c0, rows, ref yc, ldc);
+                if (path == KernelPath.Avx512BW) Avx512BWRows8Staged(ref a, lda, ref b, quads, ref bias, stage, c0, count, rows, ref yc, ldc);
+                else Avx2Rows4Staged(ref a, lda, ref b, quads, ref bias, stage, c0, c1, count, rows, ref yc, ldc);
                 continue;
             }
             switch (path)
@@ -128,17 +128,40 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
-    /// True (with the panel's first output channel <paramref name="c0"/>, counted over all groups) when panel
-    /// <paramref name="panel"/> of <paramref name="group"/> holds 16 real channels whose two 8-channel halves take the
-    /// output stage's short form: the staged tiles' case (every conv, depthwise and GEMM layer of a calibrated model has
-    /// multipliers below ½, so shifts ≥ 32; a channel count that is not a multiple of 16 leaves one partial panel).
+    /// True when panel <paramref name="panel"/> of <paramref name="group"/> takes the staged tiles: its real channels
+    /// (<paramref name="count"/>, 1–16, from <paramref name="c0"/> counted over all groups) all take the output stage's
+    /// short form, as every conv, depthwise and GEMM layer of a calibrated model does (multipliers below ½: shifts ≥ 32).
+    /// <paramref name="c1"/> is the channel whose tables serve lanes 8–15: c0 + 8, or c0 when the panel has at most 8 real
+    /// channels (those lanes are then computed from zero weights and never stored; the stage's tables reach 16 lanes past
+    /// any channel, so the 16-lane AVX-512 form reads inside them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0)
+    private static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0, out int c1, out int count)
     {
         int n0 = panel * GemmPanels.Width;
+        count = Math.Min(GemmPanels.Width, w.ChannelsPerGroup - n0);
         c0 = group * w.ChannelsPerGroup + n0;
-        return n0 + GemmPanels.Width <= w.ChannelsPerGroup && stage.IsShort(c0) && stage.IsShort(c0 + 8);
+        c1 = count > 8 ? c0 + 8 : c0;
+        return stage.IsShort(c0) && (count <= 8 || stage.IsShort(c0 + 8));
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> (1–16) bytes of <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Vector128<sbyte> v, ref sbyte y, int count)
+    {
+        if (count == GemmPanels.Width)
+        {
+            v.StoreUnsafe(ref y);
+            return;
+        }
+        ulong lo = v.AsUInt64().GetElement(0), hi = v.AsUInt64().GetElement(1);
+        if (count >= 8)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), lo);
+            for (int j = 8; j < count; j++, hi >>= 8) Unsafe.Add(ref y, j) = (sbyte)hi;
+            return;
+        }
+        for (int j = 0; j < count; j++, lo >>= 8) Unsafe.Add(ref y, j) = (sbyte)lo;
     }
 
     /// <summary>
