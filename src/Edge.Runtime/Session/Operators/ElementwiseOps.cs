@@ -75,7 +75,7 @@ internal static class ElementwiseOps
 internal sealed class Int8AddOp(OpReader r, Int8Add kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8Add);
-    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+    public override KernelPath Path => kernel.PathFor(path);
     public override bool CanRunInPlace => true;
     public override void Run(in ArenaView arena) => Int8Add.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Inputs[1]), arena.Int8(Outputs[0]), path);
 
