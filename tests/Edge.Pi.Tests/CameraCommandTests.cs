@@ -91,7 +91,7 @@ public class CameraCommandTests
     }
 
     [Fact]
-    public void Sigterm_exits_0_within_a_second_with_whole_json_lines_and_the_child_gone()
+    public async Task Sigterm_exits_0_within_a_second_with_whole_json_lines_and_the_child_gone()
     {
         using var p = StartEdge(Environment.GetEnvironmentVariable("PATH") ?? "", "camera", "--model", Model, "--source", LiveSource, "--json", "--stats", "0.5");
         var stdout = new List<string>();
@@ -109,15 +109,16 @@ public class CameraCommandTests
         });
         var err = p.StandardError.ReadToEndAsync();
         for (int i = 0; i < 5; i++)
-            Assert.True(lines.Wait(TimeSpan.FromSeconds(30)), $"no predictions; stderr: {(p.HasExited ? err.Result : "")}");
+            Assert.True(await lines.WaitAsync(TimeSpan.FromSeconds(30)), $"no predictions; stderr: {(p.HasExited ? await err : "")}");
         var children = ChildrenOf(p.Id);
         Assert.NotEmpty(children); // ffmpeg
         var watch = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(10)), "edge camera did not exit after SIGTERM");
         var took = watch.Elapsed;
-        reader.Wait();
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}; stderr: {err.Result}");
+        await reader;
+        string stderr = await err;
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}; stderr: {stderr}");
         Assert.True(took < TimeSpan.FromSeconds(1), $"exited {took.TotalMilliseconds:0} ms after SIGTERM");
         string text;
         lock (outText) text = outText.ToString();
@@ -128,7 +129,7 @@ public class CameraCommandTests
             Assert.True(doc.RootElement.TryGetProperty("class", out _));
         }
         foreach (int child in children) Assert.False(IsRunning(child), $"child {child} still running");
-        Assert.Contains("stats (total): ", err.Result);
+        Assert.Contains("stats (total): ", stderr);
     }
 
     private static List<int> ChildrenOf(int pid)

@@ -33,7 +33,7 @@ public class ProcessFrameSourceTests
     }
 
     [Fact]
-    public void Killed_mid_frame_the_partial_frame_is_discarded_then_the_stream_ends()
+    public async Task Killed_mid_frame_the_partial_frame_is_discarded_then_the_stream_ends()
     {
         // Two whole frames and half of a third, then the producer waits to be killed.
         using var source = Shell(FramesThenHalf(1, 2) + "; exec sleep 30", ProducerExitPolicy.Exit);
@@ -50,7 +50,7 @@ public class ProcessFrameSourceTests
         });
         var watch = Stopwatch.StartNew();
         Assert.False(source.ReadFrame(frame, default));
-        kill.Wait();
+        await kill;
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         Assert.Equal(1, source.PartialFrames);
         Assert.Equal(2, source.FramesRead);
@@ -124,7 +124,7 @@ public class ProcessFrameSourceTests
     }
 
     [Fact]
-    public void Stop_ends_a_blocked_read_and_the_child()
+    public async Task Stop_ends_a_blocked_read_and_the_child()
     {
         using var source = Shell("exec sleep 30", ProducerExitPolicy.Restart);
         var frame = new byte[Tiny.FrameBytes];
@@ -133,8 +133,8 @@ public class ProcessFrameSourceTests
         while (source.ProcessId is null && watch.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(10);
         int pid = source.ProcessId!.Value;
         source.Stop();
-        Assert.True(read.Wait(TimeSpan.FromSeconds(5)), "ReadFrame did not return after Stop");
-        Assert.False(read.Result);
+        Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))) == read, "ReadFrame did not return after Stop");
+        Assert.False(await read);
         Assert.True(HasExited(pid), $"child {pid} still running");
     }
 
