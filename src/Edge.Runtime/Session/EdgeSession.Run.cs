@@ -16,7 +16,7 @@ public sealed partial class EdgeSession
         Enter();
         try
         {
-            _input.WriteFloat(inputNchw, View, _inputTensor);
+            WriteFloatInput(inputNchw);
             Execute();
             _outputs[0].ReadFloat(View, _outputTensors[0], output);
         }
@@ -48,7 +48,7 @@ public sealed partial class EdgeSession
         Enter();
         try
         {
-            _input.WriteFloat(inputNchw, View, _inputTensor);
+            WriteFloatInput(inputNchw);
             Execute();
             _outputs[0].ReadInt8(View, _outputTensors[0], output);
         }
@@ -104,7 +104,7 @@ public sealed partial class EdgeSession
         Enter();
         try
         {
-            _input.WriteFloat(inputNchw, View, _inputTensor);
+            WriteFloatInput(inputNchw);
             for (int i = 0; i < _ops.Length; i++)
             {
                 RunOp(_ops[i]);
@@ -198,6 +198,56 @@ public sealed partial class EdgeSession
     }
 
     private SessionOp? _current;
+
+    /// <summary>
+    /// Quantizes a float NCHW input into the input tensor, its work items (<see cref="InputWriter.FloatWorkItems"/>) split
+    /// across the pool's threads when there is one: the caller's span is pinned for the job, the workers read it through
+    /// <see cref="FloatInputJob"/>. Without a pool, or for one item, the caller writes it alone.
+    /// </summary>
+    private unsafe void WriteFloatInput(ReadOnlySpan<float> nchw)
+    {
+        _input.CheckLength(nchw.Length, "float input");
+        int items = _input.FloatWorkItems;
+        if (_pool is null || items <= 1)
+        {
+            _input.WriteFloat(nchw, View, _inputTensor);
+            return;
+        }
+        fixed (float* p = nchw)
+        {
+            _floatInputJob.Begin(p, nchw.Length);
+            try
+            {
+                _pool.Run(_floatInputJob, items);
+            }
+            finally
+            {
+                _floatInputJob.End();
+            }
+        }
+    }
+
+    /// <summary>The float input's quantization as a pool job: the pinned span it reads, valid between Begin and End.</summary>
+    private sealed unsafe class FloatInputJob(EdgeSession session) : IWorkRanges
+    {
+        private float* _input;
+        private int _length;
+
+        public void Begin(float* input, int length)
+        {
+            _input = input;
+            _length = length;
+        }
+
+        public void End()
+        {
+            _input = null;
+            _length = 0;
+        }
+
+        public void RunRange(int worker, int begin, int end)
+            => session._input.WriteFloatRange(new ReadOnlySpan<float>(_input, _length), session.WorkerView(worker), session._inputTensor, begin, end);
+    }
 
     void IWorkRanges.RunRange(int worker, int begin, int end) => _current!.RunRange(WorkerView(worker), begin, end);
 

@@ -43,6 +43,7 @@ public sealed partial class EdgeSession : IDisposable, IWorkRanges
     private readonly WorkerPool? _pool;
     private readonly int _inputTensor;
     private readonly InputWriter _input;
+    private readonly FloatInputJob _floatInputJob;
     private readonly OutputReader[] _outputs;
     private readonly int[] _outputTensors;
     private int _running;
@@ -76,6 +77,7 @@ public sealed partial class EdgeSession : IDisposable, IWorkRanges
         Inputs = [SessionTensorInfo.From(model.Tensors[input.Tensor])];
         Outputs = model.Outputs.Select(o => SessionTensorInfo.From(model.Tensors[o])).ToArray();
         _input = new InputWriter(Inputs[0], Normalization, path);
+        _floatInputJob = new FloatInputJob(this);
         _outputs = Outputs.Select(o => new OutputReader(o)).ToArray();
         _outputTensors = [.. model.Outputs];
         Labels = [.. model.Labels];

@@ -42,9 +42,28 @@ internal sealed class InputWriter
     /// <summary>Height and width of the image the input holds.</summary>
     public (int Height, int Width) ImageSize => (_h, _w);
 
+    /// <summary>Values per work item of a float input's quantization: planes (or the whole tensor) in runs of this many.</summary>
+    private const int ChunkValues = 8192;
+
+    /// <summary>
+    /// Work items of <see cref="WriteFloatRange"/> for threads: runs of <see cref="ChunkValues"/> values within each NCHW
+    /// plane (or within the whole tensor when it is not an image), each written by one item; 1 for a float32 input tensor.
+    /// </summary>
+    public int FloatWorkItems => _info.DataType == EdgeDataType.Float32 ? 1 : Planes * ChunksPerPlane;
+
+    private int Planes => _info.IsImageLayout ? _info.NhwcShape[0] * _c : 1;
+    private int PlaneLength => _info.IsImageLayout ? _h * _w : (int)_info.ElementCount;
+    private int ChunksPerPlane => Math.Max(1, (PlaneLength + ChunkValues - 1) / ChunkValues);
+
     public void WriteFloat(ReadOnlySpan<float> nchw, in ArenaView arena, int tensor)
     {
         CheckLength(nchw.Length, "float input");
+        WriteFloatRange(nchw, arena, tensor, 0, FloatWorkItems);
+    }
+
+    /// <summary>Work items [<paramref name="begin"/>, <paramref name="end"/>) of <see cref="FloatWorkItems"/>; the length is checked by the caller.</summary>
+    public void WriteFloatRange(ReadOnlySpan<float> nchw, in ArenaView arena, int tensor, int begin, int end)
+    {
         if (_info.DataType == EdgeDataType.Float32)
         {
             var dst = arena.Float32(tensor);
@@ -61,17 +80,19 @@ internal sealed class InputWriter
         }
         var q = _info.Quantization;
         var y = arena.Int8(tensor);
-        if (!_info.IsImageLayout)
+        int chunks = ChunksPerPlane, planeLength = PlaneLength;
+        for (int item = begin; item < end; item++)
         {
-            Float32Quantize.Strided(nchw, y, 1, q, _path);
-            return;
-        }
-        // Plane by plane (n, c): the NCHW plane is read in order and written with stride C, no index division per value.
-        for (int n = 0, plane = _h * _w; n < _info.NhwcShape[0]; n++)
-            for (int c = 0; c < _c; c++)
+            // Plane (n, c) of NCHW, read in order, written into NHWC with stride C (1 when the input is not an image).
+            int plane = item / chunks, start = item % chunks * ChunkValues, count = Math.Min(ChunkValues, planeLength - start);
+            var src = nchw.Slice(plane * planeLength + start, count);
+            if (!_info.IsImageLayout) Float32Quantize.Strided(src, y.Slice(start), 1, q, _path);
+            else
             {
-                Float32Quantize.Strided(nchw.Slice((n * _c + c) * plane, plane), y.Slice(n * plane * _c + c), _c, q, _path);
+                int n = plane / _c, c = plane % _c;
+                Float32Quantize.Strided(src, y.Slice((n * planeLength + start) * _c + c), _c, q, _path);
             }
+        }
     }
 
     public void WriteInt8(ReadOnlySpan<sbyte> nhwc, in ArenaView arena, int tensor)
@@ -124,7 +145,7 @@ internal sealed class InputWriter
         }
     }
 
-    private void CheckLength(int length, string what)
+    public void CheckLength(int length, string what)
     {
         if (length != _info.ElementCount)
             throw new ArgumentException($"{what} holds {length} values; input '{_info.Name}' [{string.Join(", ", _info.LogicalShape)}] needs {_info.ElementCount}");
