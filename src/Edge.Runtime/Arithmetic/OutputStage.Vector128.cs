@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 
 namespace Edge.Runtime.Arithmetic;
 
@@ -14,6 +15,7 @@ public sealed partial class OutputStage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector128<int> Apply(Vector128<int> acc, int channel)
     {
+        if (AdvSimd.Arm64.IsSupported) return ApplyAdvSimd(acc, channel);
         var (lo, hi) = Vector128.Widen(acc);
         var v = Vector128.Narrow(RequantizeLanes(lo, channel), RequantizeLanes(hi, channel + 2));
         // clamp(v + zp, lo, hi) = clamp(v, lo − zp, hi − zp) + zp, and the right side cannot overflow int32.

@@ -42,6 +42,7 @@ public sealed partial class OutputStage
         }
         (Avx2Multiplier, Avx2Rounding, Avx2Shift) = Avx2Tables(Multipliers);
         (Avx2Short, Avx2ShortMultiplier, Avx2ShortShift, Avx2RoundingEven, Avx2RoundingOdd) = Avx2ShortTables(Multipliers);
+        (ArmMultiplier, ArmRounding, ArmNegativeShift) = ArmTables(Multipliers);
     }
 
     /// <summary>Per output channel <c>(M, n)</c>.</summary>
