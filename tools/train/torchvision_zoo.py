@@ -91,9 +91,14 @@ def build(name):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("names", nargs="*", default=["all"], choices=["all", *MODELS])
+    # Names checked here, not with choices=: this Python's argparse checks an empty (or default) list against the
+    # choices as one value and refuses the documented no-argument call.
+    ap.add_argument("names", nargs="*", help=f"models to export: all (the default) or any of {', '.join(MODELS)}")
     args = ap.parse_args()
-    names = list(MODELS) if "all" in args.names else args.names
+    unknown = [n for n in args.names if n != "all" and n not in MODELS]
+    if unknown:
+        ap.error(f"unknown model(s) {', '.join(unknown)}; choose from all, {', '.join(MODELS)}")
+    names = list(MODELS) if not args.names or "all" in args.names else args.names
     for name in names:
         build(name)
     return 0
