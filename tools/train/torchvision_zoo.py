@@ -10,7 +10,7 @@ Writes to out/torchvision-zoo/ (gitignored: 2-20 MB per model, never committed),
   NAME.input.f32       4 test inputs, torch.randn seeded INPUT_SEED (drawn independently of the calibration ones)
   NAME.output.f32      PyTorch's float logits for NAME.input.f32, [4, 1000]
   NAME.json            shapes, seeds, torch/torchvision versions, op types of the graph
-tests/Edge.Models.Tests (Category=TorchvisionZoo) converts each model, runs int8 and float and checks them.
+tests/Edge.TorchvisionZoo.Tests (Category=TorchvisionZoo) converts each model, runs int8 and float and checks them.
 """
 import argparse
 import json
