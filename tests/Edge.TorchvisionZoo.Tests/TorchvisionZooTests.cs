@@ -1,5 +1,6 @@
 using Edge.Onnx;
 using Edge.Quantization;
+using Edge.Quantization.Evaluation;
 using Edge.Reference;
 using Edge.Runtime.Session;
 using Xunit.Abstractions;
@@ -19,12 +20,17 @@ public class TorchvisionZooTests(ITestOutputHelper log)
     private const int Items = 4, Classes = 1000, Item = 3 * 224 * 224;
 
     /// <summary>
-    /// Cosine(int8 logits, float logits) every item must reach. 0.99 is issue 14's bar, met by mobilenet_v3_small (measured
-    /// 0.9917–0.9942) and regnet_y_400mf (0.9900–0.9918). The other three miss it; their floor is the measured minimum less
-    /// a margin (efficientnet_b0 0.9831–0.9931, shufflenet_v2_x1_0 0.9835–0.9878, mnasnet0_5 0.9756–0.9834). The loss builds
-    /// up over the convolutions of these random BN networks, which amplify any perturbation: rounding only the input to the
-    /// int8 grid already costs the float model 0.991–0.994 (mnasnet, shufflenet; printed per item), and per layer the new
-    /// operators add nothing measurable (`edge compare`: a gate Mul's cosine equals its input's to 1e-4).
+    /// Cosine(int8 logits, float logits) every item must reach. 0.99 is issue 14's bar, met on these 4 items by
+    /// mobilenet_v3_small (measured 0.9917–0.9942) and regnet_y_400mf (0.9900–0.9918: no margin). The other three stay
+    /// below it and keep a floor of the measured minimum less a margin (efficientnet_b0 0.9831–0.9931, shufflenet_v2_x1_0
+    /// 0.9835–0.9878, mnasnet0_5 0.9756–0.9834). The bar is out of reach of the int8 contract on these random-weight
+    /// BatchNorm networks, not of the converter: they amplify any perturbation layer after layer (`edge compare` on
+    /// mnasnet0_5: the activations' SQNR falls steadily from 38.6 dB after the first conv to 2.8 dB before the pool), and
+    /// <see cref="The_loss_splits_into_weights_and_activations"/> shows that the int8 activations alone, with exact float
+    /// weights, already miss 0.99 on 3 of the 5 models here and on all 5 over 48 seeded items (worst 0.974–0.988); rounding
+    /// only the input to its MSE-optimal int8 grid leaves mnasnet0_5 at 0.991 here and 0.990 over 48 items. Bias correction,
+    /// function-aware ranges for tensors read by a lookup table, and GPTQ-style weight rounding were measured and not
+    /// kept: each moves the 48-item mean loss by −11 % to +5 % depending on the model (bench/RESULTS.md, issue 14).
     /// </summary>
     private static readonly Dictionary<string, double> Floor = new()
     {
@@ -91,6 +97,57 @@ public class TorchvisionZooTests(ITestOutputHelper log)
             log.WriteLine($"{model} item {b}: cosine(int8, float) {cos:F5}; cosine(float on the int8-rounded input, float) {cosRounded:F5}; float vs PyTorch max |diff| {floatError:G3}");
             Assert.True(cos >= Floor[model], $"{model} item {b}: cosine(int8, float) {cos:F5} < {Floor[model]} (input rounding alone: {cosRounded:F5})");
         }
+    }
+
+    /// <summary>
+    /// Where the fidelity goes (<see cref="QuantizationAblation"/>): the fake-quant simulation of the whole model, of its
+    /// int8 weights alone, of its int8 activations alone (float weights) and of the int8 input alone, on the 4 test
+    /// inputs and <c>EDGE_TORCHVISION_ZOO_EXTRA_ITEMS</c> more (N(0, 1) values from <c>new Random(4242)</c>, Box–Muller;
+    /// default none). Logged per model (bench/RESULTS.md, issue 14, has the figures for 44 extra items); asserted: the
+    /// simulation of the whole model agrees with the int8 session, so the parts' figures
+    /// speak for the int8 model: their mean losses within 15 % (measured: 0.5–2 % over 48 items, up to 11 % over the 4;
+    /// the worst items are not compared, as the small rounding differences of Add and Mul are re-amplified per item).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void The_loss_splits_into_weights_and_activations(string model)
+    {
+        var graph = OnnxImporter.Import(File_(model, ".onnx"));
+        var input = WithExtraItems(ReadF32(File_(model, ".input.f32")));
+        int items = input.Length / Item;
+        var result = Converter.Convert(graph, File_(model, ".calib.f32"), new ConverterOptions());
+        var losses = QuantizationAblation.Measure(result.Plan, input, items);
+        foreach (var l in losses) log.WriteLine($"{model} {l.Part,-12} over {items} items: worst cosine {l.WorstCosine:F5}, mean 1 − cosine {l.Mean:E3}");
+
+        var executor = new ReferenceExecutor(graph, 1);
+        var session = EdgeSession.FromModel(result.Model);
+        var logits = new float[Classes];
+        var cosines = new double[items];
+        for (int b = 0; b < items; b++)
+        {
+            var x = input.AsSpan(b * Item, Item);
+            session.Run(x, logits);
+            cosines[b] = Cosine(executor.Run(x, 1), logits);
+        }
+        log.WriteLine($"{model} int8 session  over {items} items: worst cosine {cosines.Min():F5}, mean 1 − cosine {1 - cosines.Average():E3}");
+        double simulated = losses.Single(l => l.Part == "all").Mean, measured = 1 - cosines.Average();
+        Assert.True(Math.Abs(simulated - measured) <= 0.15 * measured, $"{model}: the simulation's mean 1 − cosine {simulated:E3}, the int8 session's {measured:E3}");
+    }
+
+    /// <summary><paramref name="input"/> followed by <c>EDGE_TORCHVISION_ZOO_EXTRA_ITEMS</c> seeded N(0, 1) items.</summary>
+    private static float[] WithExtraItems(float[] input)
+    {
+        int extra = int.TryParse(Environment.GetEnvironmentVariable("EDGE_TORCHVISION_ZOO_EXTRA_ITEMS"), out var n) && n > 0 ? n : 0;
+        var all = new float[input.Length + extra * Item];
+        input.CopyTo(all, 0);
+        var random = new Random(4242);
+        for (int i = input.Length; i < all.Length; i += 2) // Item is even: pairs never straddle the end
+        {
+            double u1 = 1 - random.NextDouble(), u2 = random.NextDouble(), r = Math.Sqrt(-2 * Math.Log(u1));
+            all[i] = (float)(r * Math.Cos(2 * Math.PI * u2));
+            all[i + 1] = (float)(r * Math.Sin(2 * Math.PI * u2));
+        }
+        return all;
     }
 
     private static double MaxAbs(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -10,7 +10,7 @@ Writes to out/torchvision-zoo/ (gitignored: 2-20 MB per model, never committed),
   NAME.input.f32       4 test inputs, torch.randn seeded INPUT_SEED (drawn independently of the calibration ones)
   NAME.output.f32      PyTorch's float logits for NAME.input.f32, [4, 1000]
   NAME.json            shapes, seeds, torch/torchvision versions, op types of the graph
-tests/Edge.Models.Tests (Category=TorchvisionZoo) converts each model, runs int8 and float and checks them.
+tests/Edge.TorchvisionZoo.Tests (Category=TorchvisionZoo) converts each model, runs int8 and float and checks them.
 """
 import argparse
 import json
@@ -91,9 +91,14 @@ def build(name):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("names", nargs="*", default=["all"], choices=["all", *MODELS])
+    # Names checked here, not with choices=: this Python's argparse checks an empty (or default) list against the
+    # choices as one value and refuses the documented no-argument call.
+    ap.add_argument("names", nargs="*", help=f"models to export: all (the default) or any of {', '.join(MODELS)}")
     args = ap.parse_args()
-    names = list(MODELS) if "all" in args.names else args.names
+    unknown = [n for n in args.names if n != "all" and n not in MODELS]
+    if unknown:
+        ap.error(f"unknown model(s) {', '.join(unknown)}; choose from all, {', '.join(MODELS)}")
+    names = list(MODELS) if not args.names or "all" in args.names else args.names
     for name in names:
         build(name)
     return 0

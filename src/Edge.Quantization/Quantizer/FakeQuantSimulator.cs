@@ -13,16 +13,30 @@ namespace Edge.Quantization.Quantizer;
 /// float graph). Nodes kept in float run on float values. For diagnostics (per-layer comparison), tests, and
 /// accuracy estimates before the int8 runtime is in the loop; its rounding differs from the int8 kernels only where
 /// the integer arithmetic rounds intermediate results (Add, Concat rescales, average pools).
+/// <para>
+/// A <see cref="FakeQuantScope"/> other than <see cref="FakeQuantScope.All"/> simulates only part of the int8 model —
+/// float weights with int8 activations, int8 weights with float activations, one tensor alone — which attributes the
+/// model's loss of fidelity to its sources (<see cref="Edge.Quantization.Evaluation.QuantizationAblation"/>).
+/// </para>
 /// </summary>
 public sealed class FakeQuantSimulator
 {
     private readonly ReferenceExecutor _executor;
 
-    public FakeQuantSimulator(QuantizationPlan plan, int maxBatch = 1)
+    public FakeQuantSimulator(QuantizationPlan plan, int maxBatch = 1) : this(plan, FakeQuantScope.All, maxBatch)
     {
-        Graph = BuildGraph(plan);
+    }
+
+    /// <summary>Simulates the parts of the int8 model that <paramref name="scope"/> names; the rest runs as the float graph.</summary>
+    public FakeQuantSimulator(QuantizationPlan plan, FakeQuantScope scope, int maxBatch = 1)
+    {
+        Scope = scope;
+        Graph = BuildGraph(plan, scope);
         _executor = new ReferenceExecutor(Graph, maxBatch);
     }
+
+    /// <summary>What this simulation quantizes.</summary>
+    public FakeQuantScope Scope { get; }
 
     /// <summary>The simulated graph: the plan's graph with fake-quantized constants and a FakeQuantize node after each int8 tensor.</summary>
     public ModelGraph Graph { get; }
@@ -44,13 +58,13 @@ public sealed class FakeQuantSimulator
         return result;
     }
 
-    private static ModelGraph BuildGraph(QuantizationPlan plan)
+    private static ModelGraph BuildGraph(QuantizationPlan plan, FakeQuantScope scope)
     {
         var g = plan.Graph.Clone();
         foreach (var node in g.Nodes)
         {
             var np = plan.Nodes[node.Name];
-            if (np.IsFloat || np.Weights is null) continue;
+            if (np.IsFloat || np.Weights is null || !scope.Weights) continue;
             float sIn = plan.Tensors[node.Input].Params.Scale;
             switch (node)
             {
@@ -66,7 +80,7 @@ public sealed class FakeQuantSimulator
         var inserted = new List<Node>();
         foreach (var (name, t) in plan.Tensors)
         {
-            if (!plan.HasInt8(name)) continue;
+            if (!plan.HasInt8(name) || !scope.QuantizesTensor(name)) continue;
             var fq = new FakeQuantNode(name, t.Params);
             // Readers of the int8 version see the fake-quantized values; float readers of a float tensor see it as it is.
             foreach (var reader in g.Nodes)
@@ -94,6 +108,28 @@ public sealed class FakeQuantSimulator
         for (int c = 0; c < b.Length; c++) b[c] = (float)(np.Bias![c] * ((double)inputScale * w.Scales[c]));
         return (new ConstantTensor(weight.Name, weight.Shape, w.Dequantize()), new ConstantTensor(bias?.Name ?? $"{np.Node.Name}.bias", new TensorShape(b.Length), b));
     }
+}
+
+/// <summary>
+/// Which parts of an int8 model a <see cref="FakeQuantSimulator"/> quantizes: Conv and Gemm weights with their int32
+/// biases (<see cref="Weights"/>), and the int8 tensors for which <see cref="Tensors"/> holds (null: every one).
+/// </summary>
+public sealed record FakeQuantScope(bool Weights, Func<string, bool>? Tensors)
+{
+    /// <summary>The whole int8 model.</summary>
+    public static FakeQuantScope All { get; } = new(true, null);
+
+    /// <summary>Int8 weights and biases; every activation float.</summary>
+    public static FakeQuantScope WeightsOnly { get; } = new(true, _ => false);
+
+    /// <summary>Float weights and biases; every int8 activation (the graph input among them) quantized.</summary>
+    public static FakeQuantScope ActivationsOnly { get; } = new(false, null);
+
+    /// <summary>Float weights; only the named tensors quantized.</summary>
+    public static FakeQuantScope OnlyTensors(params string[] names) => new(false, names.ToHashSet(StringComparer.Ordinal).Contains);
+
+    /// <summary>Whether int8 tensor <paramref name="name"/> is quantized.</summary>
+    public bool QuantizesTensor(string name) => Tensors?.Invoke(name) ?? true;
 }
 
 /// <summary>
