@@ -13,7 +13,7 @@ namespace Edge.Runtime.Kernels.Conv;
 /// input being zp rows. Scratch layout (offsets from <see cref="Offset"/>, 64-byte aligned):
 /// <code>
 ///  [ tags: Ring int64 ][ slot 0 ] … [ slot Ring − 1 ][ mirror of slots 0 … Reach − 2 ]
-///  a slot: [ PadLeft pixels of zp ][ InW input pixels ][ zp up to the last column read ][ 16 bytes of slack ]
+///  a slot: [ PadLeft pixels of zp ][ InW input pixels ][ zp up to the last column read ][ 32 bytes of slack ]
 /// </code>
 /// Virtual row u of image n lives in slot u mod Ring, its tag n·VirtualHeight + u + 1 recording which row is there (so
 /// each row is copied once per call while consecutive output rows and tiles overlap). Slots 0 … Reach − 2 are mirrored
@@ -26,7 +26,7 @@ namespace Edge.Runtime.Kernels.Conv;
 internal sealed class ConvRowWindow
 {
     /// <summary>Bytes past a slot's last column that whole-vector reads of a window row may touch.</summary>
-    public const int Slack = 16;
+    public const int Slack = 32;
 
     public ConvRowWindow(Conv2dShape shape, int offset, int maxTileRows)
     {

@@ -47,13 +47,8 @@ public sealed partial class Int8Conv2d
             }
             for (int g = 0; g < s.Group; g++)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    ref byte window = ref Unsafe.Add(ref x, Unsafe.Add(ref based, i) + g * icg);
-                    ref byte a = ref Unsafe.Add(ref x, i * stride);
-                    if (op.Shuffles is { } plan) plan.Assemble(ref window, ref a);
-                    else op.Copies.Assemble(ref window, ref a);
-                }
+                if (op.Shuffles is { } plan) plan.AssembleTile(ref x, ref based, count, ref x, stride);
+                else op.Copies.AssembleTile(ref x, ref based, g * icg, count, ref x, stride);
                 Int8GemmTile.Run(path, op.Panels, op.Output, g, count, ref Unsafe.As<byte, sbyte>(ref x), stride, p0, p1,
                     ref Unsafe.Add(ref y, (nint)m * s.OutChannels), s.OutChannels, tile);
             }
@@ -74,31 +69,49 @@ public sealed partial class Int8Conv2d
         return op.RowWindow!.Row(input, scratch, n, oh, op.InputZeroPoint);
     }
 
-    /// <summary>Bytes past <see cref="GatherLength"/> that <see cref="WindowCopies"/> may write: its copies move whole 16-byte vectors.</summary>
-    private const int GatherSlack = 16;
+    /// <summary>Bytes past <see cref="GatherLength"/> that <see cref="WindowCopies"/> may write: its copies move whole vectors of up to 32 bytes.</summary>
+    private const int GatherSlack = 32;
 
     /// <summary>
     /// How a window is copied from the padded row window: per kernel row (<see cref="RowStep"/> bytes apart),
     /// <see cref="Segments"/> runs of <see cref="SegmentLength"/> bytes <see cref="SegmentStep"/> apart — one run of KW·C
-    /// for an ungrouped convolution undilated along W, else one run of ICg per tap. Each run is copied in whole 16-byte
-    /// vectors, in increasing order, so a run's last vector may spill into what the next overwrites, and the last into
-    /// [K, GatherLength + 16), which only meets zero weights or lies past KPadded; the reads stay inside a slot and its slack.
+    /// for an ungrouped convolution undilated along W, else one run of ICg per tap. Each run is copied in whole vectors
+    /// (<see cref="CopyRun"/>), in increasing order, so a run's last vector may spill into what the next overwrites, and the
+    /// last into [K, GatherLength + 32), which only meets zero weights or lies past KPadded; the reads stay inside a slot and
+    /// its slack.
     /// </summary>
     internal readonly record struct WindowCopies(int KernelRows, int RowStep, int Segments, int SegmentLength, int SegmentStep)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Assemble(ref byte window, ref byte a)
+        /// <summary>
+        /// The windows of <paramref name="count"/> pixels, pixel i's at <c>x[bases[i] + offset]</c>, into rows
+        /// <paramref name="stride"/> bytes apart from <paramref name="a"/>.
+        /// </summary>
+        public void AssembleTile(ref byte x, ref int bases, int offset, int count, ref byte a, int stride)
         {
-            for (int kh = 0; kh < KernelRows; kh++)
+            for (int i = 0; i < count; i++)
             {
-                ref byte row = ref Unsafe.Add(ref window, kh * RowStep);
-                for (int j = 0; j < Segments; j++)
+                ref byte window = ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i) + offset);
+                ref byte to = ref Unsafe.Add(ref a, i * stride);
+                for (int kh = 0; kh < KernelRows; kh++)
                 {
-                    ref byte from = ref Unsafe.Add(ref row, j * SegmentStep);
-                    for (int o = 0; o < SegmentLength; o += 16) Vector128.LoadUnsafe(ref from, (nuint)o).StoreUnsafe(ref a, (nuint)o);
-                    a = ref Unsafe.Add(ref a, SegmentLength);
+                    ref byte row = ref Unsafe.Add(ref window, kh * RowStep);
+                    for (int j = 0; j < Segments; j++)
+                    {
+                        CopyRun(ref Unsafe.Add(ref row, j * SegmentStep), ref to, SegmentLength);
+                        to = ref Unsafe.Add(ref to, SegmentLength);
+                    }
                 }
             }
+        }
+
+        /// <summary>[0, length) in whole vectors (32 bytes where they are accelerated, else 16): up to 31 bytes more on either side.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyRun(ref byte from, ref byte to, int length)
+        {
+            if (Vector256.IsHardwareAccelerated)
+                for (int o = 0; o < length; o += 32) Vector256.LoadUnsafe(ref from, (nuint)o).StoreUnsafe(ref to, (nuint)o);
+            else
+                for (int o = 0; o < length; o += 16) Vector128.LoadUnsafe(ref from, (nuint)o).StoreUnsafe(ref to, (nuint)o);
         }
     }
 
@@ -116,7 +129,38 @@ public sealed partial class Int8Conv2d
         private readonly byte[] _masks;
         private readonly int[] _chunkEnds;
 
-        private ShufflePlan(int[] rowOffsets, byte[] masks, int[] chunkEnds) => (_rowOffsets, _masks, _chunkEnds) = (rowOffsets, masks, chunkEnds);
+        /// <summary>Entries per chunk of a short plan (<see cref="AssembleShort"/>).</summary>
+        private const int ShortEntries = 4;
+
+        private readonly byte[]? _short;
+        private readonly int[]? _shortOffsets;
+
+        private ShufflePlan(int[] rowOffsets, byte[] masks, int[] chunkEnds)
+        {
+            (_rowOffsets, _masks, _chunkEnds) = (rowOffsets, masks, chunkEnds);
+            int begin = 0;
+            bool fits = chunkEnds.Length <= 2;
+            foreach (int end in chunkEnds)
+            {
+                fits &= end - begin <= ShortEntries;
+                begin = end;
+            }
+            if (!fits) return;
+            _short = new byte[chunkEnds.Length * ShortEntries * 16];
+            _short.AsSpan().Fill(0x80);
+            _shortOffsets = new int[chunkEnds.Length * ShortEntries];
+            begin = 0;
+            for (int chunk = 0; chunk < chunkEnds.Length; chunk++)
+            {
+                for (int e = begin; e < chunkEnds[chunk]; e++)
+                {
+                    int slot = chunk * ShortEntries + e - begin;
+                    _shortOffsets[slot] = rowOffsets[e];
+                    masks.AsSpan(e * 16, 16).CopyTo(_short.AsSpan(slot * 16));
+                }
+                begin = chunkEnds[chunk];
+            }
+        }
 
         /// <summary>The plan for <paramref name="s"/> with kernel rows <paramref name="rowStep"/> bytes apart; null where it does not apply.</summary>
         public static ShufflePlan? For(Conv2dShape s, int gatherLength, int rowStep)
@@ -149,8 +193,60 @@ public sealed partial class Int8Conv2d
             return new ShufflePlan([.. offsets], [.. masks], ends);
         }
 
+        /// <summary>
+        /// The windows of <paramref name="count"/> pixels, pixel i's at <c>x[bases[i]]</c>, into rows <paramref name="stride"/>
+        /// bytes apart from <paramref name="a"/>.
+        /// </summary>
+        public void AssembleTile(ref byte x, ref int bases, int count, ref byte a, int stride)
+        {
+            if (_short is not null) AssembleShort(ref x, ref bases, count, ref a, stride);
+            else
+                for (int i = 0; i < count; i++) Assemble(ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i)), ref Unsafe.Add(ref a, i * stride));
+        }
+
+        /// <summary>
+        /// A plan of one or two chunks with at most <see cref="ShortEntries"/> entries each (3×3 on 1–3 channels, 5×5 on one),
+        /// padded with entries that add nothing (mask all 0x80), its masks and offsets held in registers across the tile.
+        /// </summary>
+        private void AssembleShort(ref byte x, ref int bases, int count, ref byte a, int stride)
+        {
+            ref byte m = ref MemoryMarshal.GetArrayDataReference(_short!);
+            ref int o = ref MemoryMarshal.GetArrayDataReference(_shortOffsets!);
+            var m0 = Vector128.LoadUnsafe(ref m, 0);
+            var m1 = Vector128.LoadUnsafe(ref m, 16);
+            var m2 = Vector128.LoadUnsafe(ref m, 32);
+            var m3 = Vector128.LoadUnsafe(ref m, 48);
+            nuint o0 = (nuint)o, o1 = (nuint)Unsafe.Add(ref o, 1), o2 = (nuint)Unsafe.Add(ref o, 2), o3 = (nuint)Unsafe.Add(ref o, 3);
+            if (_chunkEnds.Length == 1)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    ref byte w = ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i));
+                    var v = (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o0), m0) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o1), m1))
+                        | (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o2), m2) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o3), m3));
+                    v.StoreUnsafe(ref a, (nuint)(i * stride));
+                }
+                return;
+            }
+            var m4 = Vector128.LoadUnsafe(ref m, 64);
+            var m5 = Vector128.LoadUnsafe(ref m, 80);
+            var m6 = Vector128.LoadUnsafe(ref m, 96);
+            var m7 = Vector128.LoadUnsafe(ref m, 112);
+            nuint o4 = (nuint)Unsafe.Add(ref o, 4), o5 = (nuint)Unsafe.Add(ref o, 5), o6 = (nuint)Unsafe.Add(ref o, 6), o7 = (nuint)Unsafe.Add(ref o, 7);
+            for (int i = 0; i < count; i++)
+            {
+                ref byte w = ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i));
+                var v = (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o0), m0) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o1), m1))
+                    | (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o2), m2) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o3), m3));
+                var u = (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o4), m4) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o5), m5))
+                    | (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o6), m6) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o7), m7));
+                v.StoreUnsafe(ref a, (nuint)(i * stride));
+                u.StoreUnsafe(ref a, (nuint)(i * stride + 16));
+            }
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Assemble(ref byte window, ref byte a)
+        private void Assemble(ref byte window, ref byte a)
         {
             ref int offsets = ref MemoryMarshal.GetArrayDataReference(_rowOffsets);
             ref byte masks = ref MemoryMarshal.GetArrayDataReference(_masks);
