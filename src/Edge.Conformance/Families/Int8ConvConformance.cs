@@ -8,8 +8,9 @@ namespace Edge.Conformance.Families;
 /// <see cref="Int8Conv2d"/> on one kernel path against its scalar reference, bit for bit, on seeded shapes: input and
 /// output channels 1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65 × kernel sizes 1, 3, 5, 7, 11; the 1×1 in-place
 /// convolution with pixel counts around the path's tile rows; strides 1, 2, 4; dilation 2; asymmetric padding; groups;
-/// first layers on 1–3 channels (K = 9·C or 25·C); batch 2; zero points −128, 0, 127; weights ±127; active clamps;
-/// wrapping accumulators. Each case also runs its work items in random splits (<see cref="Int8Conv2d.RunRange"/>).
+/// first layers on 1–3 channels (K = 9·C or 25·C); padding wider than the kernel's half; 1-pixel images; batches
+/// whose images end inside a work item or a tile; output rows narrower than a tile; zero points −128, 0, 127; weights
+/// ±127; active clamps; wrapping accumulators. Each case also runs its work items in random splits (<see cref="Int8Conv2d.RunRange"/>).
 /// </summary>
 public static class Int8ConvConformance
 {
@@ -65,6 +66,38 @@ public static class Int8ConvConformance
         {
             cases.Add(new ConvParameters(1, 23, 21, c, 32, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), 1, ++seed, ZeroPoint(seed), false, true, false));
             cases.Add(new ConvParameters(1, 16, 15, c, 6, new Window2d(5, 5, 1, 1, 2, 2, 2, 2), 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
+        }
+
+        // The padded row window: padding wider than the kernel's half (whole zp rows and columns, windows all padding);
+        // 1-pixel images and batches whose images end inside a work item or a tile; output rows narrower than a tile
+        // (a tile's pixels span several output rows, with strides and dilation); short window rows of every plan shape
+        // (K = 4, 16, 18, 49 on one or two channels) and long ones.
+        cases.Add(new ConvParameters(1, 6, 5, 3, 8, new Window2d(3, 3, 1, 1, 5, 3, 0, 6), 1, ++seed, ZeroPoint(seed), false, true, false));
+        cases.Add(new ConvParameters(2, 4, 7, 1, 6, new Window2d(5, 5, 1, 2, 6, 6, 6, 6), 1, ++seed, ZeroPoint(seed), false, true, false));
+        cases.Add(new ConvParameters(1, 5, 5, 17, 9, new Window2d(1, 1, 1, 1, 2, 3, 1, 2), 1, ++seed, ZeroPoint(seed), false, true, false));
+        cases.Add(new ConvParameters(2, 6, 6, 4, 12, new Window2d(3, 3, 2, 2, 4, 4, 4, 4, 2, 2), 2, ++seed, ZeroPoint(seed), false, true, false));
+        foreach (int batch in new[] { 1, 3, 37 })
+        {
+            cases.Add(new ConvParameters(batch, 1, 1, 1, 16, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(batch, 1, 1, 3, 7, new Window2d(5, 5, 1, 1, 2, 2, 2, 2), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(batch, 1, 1, 24, 17, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), 1, ++seed, ZeroPoint(seed), false, true, false));
+        }
+        foreach (var (batch, h, w) in new[] { (3, 5, 7), (4, 3, 3), (5, 7, 2), (2, 17, 19) })
+        {
+            cases.Add(new ConvParameters(batch, h, w, 1, 6, new Window2d(5, 5, 1, 1, 2, 2, 2, 2), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(batch, h, w, 2, 33, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
+            cases.Add(new ConvParameters(batch, h, w, 6, 15, new Window2d(3, 3, 2, 1, 2, 1, 2, 1, 2, 1), 3, ++seed, ZeroPoint(seed), false, true, false));
+        }
+        foreach (int w in new[] { 1, 2, 3, 5 })
+        {
+            cases.Add(new ConvParameters(1, 19, w, 3, 16, new Window2d(3, 3, 2, 1, 1, 1, 1, 1), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(2, 13, w, 8, 24, new Window2d(3, 3, 1, 1, 2, 2, 2, 2, 2, 2), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(1, 23, w, 5, 9, new Window2d(5, 1, 4, 1, 2, 0, 2, 0), 1, ++seed, ZeroPoint(seed), false, true, false));
+        }
+        foreach (var (k, c) in new[] { (2, 1), (4, 1), (3, 2), (7, 1), (2, 4), (4, 4) })
+        {
+            cases.Add(new ConvParameters(1, 13, 11, c, 8, new Window2d(k, k, 1, 1, k / 2, k / 2, (k - 1) / 2, (k - 1) / 2), 1, ++seed, ZeroPoint(seed), false, true, false));
+            cases.Add(new ConvParameters(2, 12, 9, c, 5, new Window2d(k, k, 2, 2, k - 1, 0, 0, k - 1), 1, ++seed, ZeroPoint(seed), false, true, false));
         }
 
         // Wrapping accumulators at the extreme zero points.

@@ -12,168 +12,252 @@ namespace Edge.Runtime.Kernels.Conv;
 /// <c>zp_x·w − zp_x·w = 0</c>, as the contract says), at a row stride of <see cref="RowStride"/>; whatever lies in
 /// [K, KPadded) meets zero weights. Then the block is the A of <see cref="Int8GemmTile.Run"/>.
 /// <code>
-///   block (scratch):  row i = window of pixel m0 + i    ┌ K bytes ┬ slack ┐   × up to 8 rows (the path's tile rows)
+///   scratch:  [ block: row i = window of pixel m + i  ┌ K bytes ┬ slack ┐ × MaxRows ][ padded row window ]
 /// </code>
-/// Windows inside the input whose rows hold at most 16 values (first layers on 1–3 channels: K = 9·C or 25·C) are
-/// assembled in registers instead (<see cref="ShuffleRows"/>).
+/// The windows are read from the padded row window (<see cref="ConvRowWindow"/>), where the input rows the tile's output
+/// rows read are copied once with their padding written out, so every window lies inside it: window row kh is a run at
+/// a fixed offset from the pixel's base, assembled without a branch — in registers when the rows hold at most 16 values
+/// (first layers on 1–3 channels: K = 9·C or 25·C; <see cref="ShufflePlan"/>), by whole-vector copies otherwise.
 /// </summary>
 public sealed partial class Int8Conv2d
 {
-    /// <summary>Pixels [m0, m1) × panels [p0, p1) of every group, through the im2col block.</summary>
-    private static void RunIm2col(Int8Conv2d op, KernelPath path, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<sbyte> block,
+    /// <summary>Pixels [m0, m1) × panels [p0, p1) of every group, through the im2col block and the padded row window.</summary>
+    private static void RunIm2col(Int8Conv2d op, KernelPath path, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch,
         Span<int> tile, int m0, int m1, int p0, int p1)
     {
         var s = op.Shape;
-        var win = s.Window;
+        var rows = op.RowWindow!;
         int mr = Int8GemmTile.RowsPerTile(path), stride = op.RowStride, pixels = s.OutH * s.OutW;
-        // Columns whose window lies inside the input take every tap; only the others are clipped (which divides).
-        var (interiorLo, interiorHi) = WindowTaps.Interior(s.OutW, win.KernelW, win.StrideW, win.PadLeft, win.DilationW, s.InW);
-        var (rowsLo, rowsHi) = WindowTaps.Interior(s.OutH, win.KernelH, win.StrideH, win.PadTop, win.DilationH, s.InH);
-        ref sbyte a = ref MemoryMarshal.GetReference(block);
+        int column = s.Window.StrideW * s.InChannels, icg = s.InChannelsPerGroup;
+        ref byte x = ref MemoryMarshal.GetReference(scratch);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        for (int m = m0; m < m1; m += mr)
+        Span<int> bases = stackalloc int[Int8GemmTile.MaxRows];
+        ref int based = ref MemoryMarshal.GetReference(bases);
+        int n = m0 / pixels, oh = (m0 - n * pixels) / s.OutW, ow = m0 - n * pixels - oh * s.OutW, imageEnd = (n + 1) * pixels;
+        int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint);
+        for (int m = m0, count; m < m1; m += count)
         {
-            int rows = Math.Min(mr, m1 - m);
+            // A tile holds pixels of one image: the window's ring keeps the rows of one image's output rows.
+            if (ow == s.OutW) rowBase = NextRow(op, input, scratch, ref n, ref oh, ref ow, ref imageEnd);
+            count = Math.Min(mr, Math.Min(m1, imageEnd) - m);
+            for (int i = 0; i < count; i++)
+            {
+                if (ow == s.OutW) rowBase = NextRow(op, input, scratch, ref n, ref oh, ref ow, ref imageEnd);
+                Unsafe.Add(ref based, i) = rowBase + ow++ * column;
+            }
             for (int g = 0; g < s.Group; g++)
             {
-                for (int i = 0; i < rows; i++)
-                {
-                    int pixel = m + i, n = pixel / pixels, oh = pixel % pixels / s.OutW, ow = pixel % s.OutW;
-                    var window = block.Slice(i * stride, stride);
-                    bool inside = ow >= interiorLo && ow < interiorHi;
-                    // A window wholly inside the input, whose rows are short, is assembled in registers.
-                    bool assembled = op.RowShuffles is not null && inside && oh >= rowsLo && oh < rowsHi
-                        && ShuffleRows(op, input, n, oh, ow, window);
-                    if (!assembled)
-                    {
-                        var taps = inside ? (0, win.KernelW) : WindowTaps.Inside(win.KernelW, win.DilationW, ow * win.StrideW - win.PadLeft, s.InW);
-                        Gather(op, input, n, oh, ow, taps, g, window);
-                    }
-                }
-                Int8GemmTile.Run(path, op.Panels, op.Output, g, rows, ref a, stride, p0, p1,
+                if (op.Shuffles is { } plan) plan.AssembleTile(ref x, ref based, count, ref x, stride);
+                else op.Copies.AssembleTile(ref x, ref based, g * icg, count, ref x, stride);
+                Int8GemmTile.Run(path, op.Panels, op.Output, g, count, ref Unsafe.As<byte, sbyte>(ref x), stride, p0, p1,
                     ref Unsafe.Add(ref y, (nint)m * s.OutChannels), s.OutChannels, tile);
             }
         }
     }
 
-    /// <summary>Bytes past <see cref="GatherLength"/> that <see cref="Gather"/> may write: its copies and fills move whole 16-byte vectors.</summary>
-    private const int GatherSlack = 16;
-
-    /// <summary>
-    /// Copies group <paramref name="g"/>'s window at output (n, oh, ow) into <paramref name="window"/>[0..K), zp_x in the
-    /// padding; <paramref name="taps"/> are the window's columns on real input (<see cref="WindowTaps.Inside"/>). Copies
-    /// and fills move whole 16-byte vectors where they can: each may run past its end into what the next one overwrites
-    /// (the runs are written in increasing order), and the last into [K, GatherLength + 16), which only meets zero weights or lies
-    /// past KPadded. A copy whose last vector would read past the input falls back to an exact copy.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the tile loop small
-    private static void Gather(Int8Conv2d op, ReadOnlySpan<sbyte> input, int n, int oh, int ow, (int Lo, int Hi) taps, int g, Span<sbyte> window)
+    /// <summary>Moves (n, oh, ow) from past the end of an output row to the start of the next, and makes its rows present.</summary>
+    private static int NextRow(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<byte> scratch, ref int n, ref int oh, ref int ow, ref int imageEnd)
     {
         var s = op.Shape;
-        var win = s.Window;
-        int icg = s.InChannelsPerGroup, rowLength = win.KernelW * icg;
-        var pad = Vector128.Create((sbyte)op.InputZeroPoint);
-        int iw0 = ow * win.StrideW - win.PadLeft;
-        var (j0, j1) = taps;
-        // An ungrouped, undilated window row's real taps are one contiguous run of (j1 − j0)·IC values.
-        bool contiguous = s.Group == 1 && win.DilationW == 1;
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte w = ref MemoryMarshal.GetReference(window);
-        for (int kh = 0; kh < win.KernelH; kh++)
+        ow = 0;
+        if (++oh == s.OutH)
         {
-            ref sbyte dst = ref Unsafe.Add(ref w, kh * rowLength);
-            int ih = oh * win.StrideH - win.PadTop + kh * win.DilationH;
-            if (ih < 0 || ih >= s.InH || j0 == j1)
+            oh = 0;
+            n++;
+            imageEnd += s.OutH * s.OutW;
+        }
+        return op.RowWindow!.Row(input, scratch, n, oh, op.InputZeroPoint);
+    }
+
+    /// <summary>Bytes past <see cref="GatherLength"/> that <see cref="WindowCopies"/> may write: its copies move whole vectors of up to 32 bytes.</summary>
+    private const int GatherSlack = 32;
+
+    /// <summary>
+    /// How a window is copied from the padded row window: per kernel row (<see cref="RowStep"/> bytes apart),
+    /// <see cref="Segments"/> runs of <see cref="SegmentLength"/> bytes <see cref="SegmentStep"/> apart — one run of KW·C
+    /// for an ungrouped convolution undilated along W, else one run of ICg per tap. Each run is copied in whole vectors
+    /// (<see cref="CopyRun"/>), in increasing order, so a run's last vector may spill into what the next overwrites, and the
+    /// last into [K, GatherLength + 32), which only meets zero weights or lies past KPadded; the reads stay inside a slot and
+    /// its slack.
+    /// </summary>
+    internal readonly record struct WindowCopies(int KernelRows, int RowStep, int Segments, int SegmentLength, int SegmentStep)
+    {
+        /// <summary>
+        /// The windows of <paramref name="count"/> pixels, pixel i's at <c>x[bases[i] + offset]</c>, into rows
+        /// <paramref name="stride"/> bytes apart from <paramref name="a"/>.
+        /// </summary>
+        public void AssembleTile(ref byte x, ref int bases, int offset, int count, ref byte a, int stride)
+        {
+            for (int i = 0; i < count; i++)
             {
-                Fill(ref dst, rowLength, pad);
-                continue;
+                ref byte window = ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i) + offset);
+                ref byte to = ref Unsafe.Add(ref a, i * stride);
+                for (int kh = 0; kh < KernelRows; kh++)
+                {
+                    ref byte row = ref Unsafe.Add(ref window, kh * RowStep);
+                    for (int j = 0; j < Segments; j++)
+                    {
+                        CopyRun(ref Unsafe.Add(ref row, j * SegmentStep), ref to, SegmentLength);
+                        to = ref Unsafe.Add(ref to, SegmentLength);
+                    }
+                }
             }
-            int rowStart = ((n * s.InH + ih) * s.InW) * s.InChannels + g * icg;
-            if (j0 > 0) Fill(ref dst, j0 * icg, pad);
-            if (contiguous) Copy(input, rowStart + (iw0 + j0) * s.InChannels, ref Unsafe.Add(ref dst, j0 * icg), (j1 - j0) * icg);
+        }
+
+        /// <summary>[0, length) in whole vectors (32 bytes where they are accelerated, else 16): up to 31 bytes more on either side.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyRun(ref byte from, ref byte to, int length)
+        {
+            if (Vector256.IsHardwareAccelerated)
+                for (int o = 0; o < length; o += 32) Vector256.LoadUnsafe(ref from, (nuint)o).StoreUnsafe(ref to, (nuint)o);
             else
-                for (int kw = j0; kw < j1; kw++)
-                    Copy(input, rowStart + (iw0 + kw * win.DilationW) * s.InChannels, ref Unsafe.Add(ref dst, kw * icg), icg);
-            if (j1 < win.KernelW) Fill(ref Unsafe.Add(ref dst, j1 * icg), (win.KernelW - j1) * icg, pad);
+                for (int o = 0; o < length; o += 16) Vector128.LoadUnsafe(ref from, (nuint)o).StoreUnsafe(ref to, (nuint)o);
         }
     }
 
     /// <summary>
     /// For an ungrouped convolution undilated along W whose window rows hold at most 16 values (KW·IC ≤ 16: first layers on
-    /// one to three channels), the byte shuffles that assemble the window from its rows: entry [chunk][kh] moves bytes
-    /// of input row kh's window row into their place in the window's 16-byte chunk, and zeroes (0x80) the other lanes.
-    /// Null otherwise.
+    /// one to three channels), the window assembled one 16-byte chunk at a time in a register: each chunk the OR of the
+    /// shuffled 16-byte loads of the kernel rows it takes values from (the rows do not overlap, lanes past K are zero),
+    /// written with one store, which the dot product's loads of the same chunk then read straight from the store.
+    /// Entry e loads at <c>RowOffsets[e]</c> from the window's base and shuffles by <c>Masks[16e, 16e + 16)</c>; chunk c
+    /// ORs the entries up to <c>ChunkEnds[c]</c>.
     /// </summary>
-    internal byte[]? RowShuffles { get; }
-
-    private static byte[]? BuildRowShuffles(Conv2dShape s, int kp)
+    internal sealed class ShufflePlan
     {
-        var win = s.Window;
-        int rowLength = win.KernelW * s.InChannels, k = s.KernelLength;
-        if (s.Group != 1 || win.DilationW != 1 || rowLength > 16) return null;
-        var shuffles = new byte[kp / 16 * win.KernelH * 16];
-        for (int chunk = 0; chunk < kp / 16; chunk++)
-            for (int kh = 0; kh < win.KernelH; kh++)
-                for (int lane = 0; lane < 16; lane++)
-                {
-                    int b = chunk * 16 + lane, source = b - kh * rowLength;
-                    shuffles[(chunk * win.KernelH + kh) * 16 + lane] = b < k && source >= 0 && source < rowLength ? (byte)source : (byte)0x80;
-                }
-        return shuffles;
-    }
+        private readonly int[] _rowOffsets;
+        private readonly byte[] _masks;
+        private readonly int[] _chunkEnds;
 
-    /// <summary>
-    /// The window of output (n, oh, ow), which lies wholly inside the input, assembled one 16-byte chunk at a time in a
-    /// register — each chunk the OR of the shuffled 16-byte loads of the input rows it takes values from
-    /// (<see cref="RowShuffles"/>; the rows do not overlap, and lanes past K are zero) — and written with one store per
-    /// chunk, which the dot product's load of the same chunk then reads straight from the store. False, and nothing written,
-    /// when a row's 16-byte load would read past the input (the caller gathers instead).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the tile loop small
-    private static bool ShuffleRows(Int8Conv2d op, ReadOnlySpan<sbyte> input, int n, int oh, int ow, Span<sbyte> window)
-    {
-        var s = op.Shape;
-        var win = s.Window;
-        int rowLength = win.KernelW * s.InChannels, rowStep = win.DilationH * s.InW * s.InChannels;
-        int first = ((n * s.InH + oh * win.StrideH - win.PadTop) * s.InW + ow * win.StrideW - win.PadLeft) * s.InChannels;
-        if (first + (win.KernelH - 1) * rowStep + 16 > input.Length) return false;
-        ref byte x = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(input));
-        ref byte w = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(window));
-        ref byte shuffles = ref MemoryMarshal.GetArrayDataReference(op.RowShuffles!);
-        int chunks = op.GatherLength / 16;
-        for (int chunk = 0; chunk < chunks; chunk++)
+        /// <summary>Entries per chunk of a short plan (<see cref="AssembleShort"/>).</summary>
+        private const int ShortEntries = 4;
+
+        private readonly byte[]? _short;
+        private readonly int[]? _shortOffsets;
+
+        private ShufflePlan(int[] rowOffsets, byte[] masks, int[] chunkEnds)
         {
-            // The rows with values in bytes [16·chunk, 16·chunk + 16) of the window.
-            int kh0 = chunk * 16 / rowLength, kh1 = Math.Min(win.KernelH, (chunk * 16 + 15) / rowLength + 1);
-            var v = Vector128<byte>.Zero;
-            for (int kh = kh0; kh < kh1; kh++)
+            (_rowOffsets, _masks, _chunkEnds) = (rowOffsets, masks, chunkEnds);
+            int begin = 0;
+            bool fits = chunkEnds.Length <= 2;
+            foreach (int end in chunkEnds)
             {
-                var row = Vector128.LoadUnsafe(ref x, (nuint)(first + kh * rowStep));
-                v |= Vector128.ShuffleNative(row, Vector128.LoadUnsafe(ref shuffles, (nuint)((chunk * win.KernelH + kh) * 16)));
+                fits &= end - begin <= ShortEntries;
+                begin = end;
             }
-            v.StoreUnsafe(ref w, (nuint)(chunk * 16));
+            if (!fits) return;
+            _short = new byte[chunkEnds.Length * ShortEntries * 16];
+            _short.AsSpan().Fill(0x80);
+            _shortOffsets = new int[chunkEnds.Length * ShortEntries];
+            begin = 0;
+            for (int chunk = 0; chunk < chunkEnds.Length; chunk++)
+            {
+                for (int e = begin; e < chunkEnds[chunk]; e++)
+                {
+                    int slot = chunk * ShortEntries + e - begin;
+                    _shortOffsets[slot] = rowOffsets[e];
+                    masks.AsSpan(e * 16, 16).CopyTo(_short.AsSpan(slot * 16));
+                }
+                begin = chunkEnds[chunk];
+            }
         }
-        return true;
-    }
 
-    /// <summary>Writes <paramref name="value"/> over [0, length) of <paramref name="dst"/> in whole vectors (up to 15 bytes more).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Fill(ref sbyte dst, int length, Vector128<sbyte> value)
-    {
-        for (int o = 0; o < length; o += 16) value.StoreUnsafe(ref dst, (nuint)o);
-    }
+        /// <summary>The plan for <paramref name="s"/> with kernel rows <paramref name="rowStep"/> bytes apart; null where it does not apply.</summary>
+        public static ShufflePlan? For(Conv2dShape s, int gatherLength, int rowStep)
+        {
+            var win = s.Window;
+            int rowLength = win.KernelW * s.InChannels, k = s.KernelLength;
+            if (s.Group != 1 || win.DilationW != 1 || rowLength > 16) return null;
+            var offsets = new List<int>();
+            var masks = new List<byte>();
+            var ends = new int[gatherLength / 16];
+            for (int chunk = 0; chunk < ends.Length; chunk++)
+            {
+                for (int kh = 0; kh < win.KernelH; kh++)
+                {
+                    var mask = new byte[16];
+                    bool used = false;
+                    for (int lane = 0; lane < 16; lane++)
+                    {
+                        int b = chunk * 16 + lane, source = b - kh * rowLength;
+                        bool take = b < k && source >= 0 && source < rowLength;
+                        mask[lane] = take ? (byte)source : (byte)0x80;
+                        used |= take;
+                    }
+                    if (!used) continue;
+                    offsets.Add(kh * rowStep);
+                    masks.AddRange(mask);
+                }
+                ends[chunk] = offsets.Count;
+            }
+            return new ShufflePlan([.. offsets], [.. masks], ends);
+        }
 
-    /// <summary>
-    /// Copies input[<paramref name="from"/>, from + length) to <paramref name="dst"/> in whole vectors (writing up to 15 bytes
-    /// more), or exactly when the last vector would read past the input.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ReadOnlySpan<sbyte> input, int from, ref sbyte dst, int length)
-    {
-        ref sbyte src = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), from);
-        if (from + ((length + 15) & ~15) <= input.Length)
-            for (int o = 0; o < length; o += 16) Vector128.LoadUnsafe(ref src, (nuint)o).StoreUnsafe(ref dst, (nuint)o);
-        else
-            input.Slice(from, length).CopyTo(MemoryMarshal.CreateSpan(ref dst, length));
+        /// <summary>
+        /// The windows of <paramref name="count"/> pixels, pixel i's at <c>x[bases[i]]</c>, into rows <paramref name="stride"/>
+        /// bytes apart from <paramref name="a"/>.
+        /// </summary>
+        public void AssembleTile(ref byte x, ref int bases, int count, ref byte a, int stride)
+        {
+            if (_short is not null) AssembleShort(ref x, ref bases, count, ref a, stride);
+            else
+                for (int i = 0; i < count; i++) Assemble(ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i)), ref Unsafe.Add(ref a, i * stride));
+        }
+
+        /// <summary>
+        /// A plan of one or two chunks with at most <see cref="ShortEntries"/> entries each (3×3 on 1–3 channels, 5×5 on one),
+        /// padded with entries that add nothing (mask all 0x80), its masks and offsets held in registers across the tile.
+        /// </summary>
+        private void AssembleShort(ref byte x, ref int bases, int count, ref byte a, int stride)
+        {
+            ref byte m = ref MemoryMarshal.GetArrayDataReference(_short!);
+            ref int o = ref MemoryMarshal.GetArrayDataReference(_shortOffsets!);
+            var m0 = Vector128.LoadUnsafe(ref m, 0);
+            var m1 = Vector128.LoadUnsafe(ref m, 16);
+            var m2 = Vector128.LoadUnsafe(ref m, 32);
+            var m3 = Vector128.LoadUnsafe(ref m, 48);
+            nuint o0 = (nuint)o, o1 = (nuint)Unsafe.Add(ref o, 1), o2 = (nuint)Unsafe.Add(ref o, 2), o3 = (nuint)Unsafe.Add(ref o, 3);
+            if (_chunkEnds.Length == 1)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    ref byte w = ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i));
+                    var v = (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o0), m0) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o1), m1))
+                        | (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o2), m2) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o3), m3));
+                    v.StoreUnsafe(ref a, (nuint)(i * stride));
+                }
+                return;
+            }
+            var m4 = Vector128.LoadUnsafe(ref m, 64);
+            var m5 = Vector128.LoadUnsafe(ref m, 80);
+            var m6 = Vector128.LoadUnsafe(ref m, 96);
+            var m7 = Vector128.LoadUnsafe(ref m, 112);
+            nuint o4 = (nuint)Unsafe.Add(ref o, 4), o5 = (nuint)Unsafe.Add(ref o, 5), o6 = (nuint)Unsafe.Add(ref o, 6), o7 = (nuint)Unsafe.Add(ref o, 7);
+            for (int i = 0; i < count; i++)
+            {
+                ref byte w = ref Unsafe.Add(ref x, Unsafe.Add(ref bases, i));
+                var v = (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o0), m0) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o1), m1))
+                    | (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o2), m2) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o3), m3));
+                var u = (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o4), m4) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o5), m5))
+                    | (Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o6), m6) | Vector128.ShuffleNative(Vector128.LoadUnsafe(ref w, o7), m7));
+                v.StoreUnsafe(ref a, (nuint)(i * stride));
+                u.StoreUnsafe(ref a, (nuint)(i * stride + 16));
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Assemble(ref byte window, ref byte a)
+        {
+            ref int offsets = ref MemoryMarshal.GetArrayDataReference(_rowOffsets);
+            ref byte masks = ref MemoryMarshal.GetArrayDataReference(_masks);
+            int e = 0;
+            for (int chunk = 0; chunk < _chunkEnds.Length; chunk++)
+            {
+                var v = Vector128<byte>.Zero;
+                for (int end = _chunkEnds[chunk]; e < end; e++)
+                    v |= Vector128.ShuffleNative(Vector128.LoadUnsafe(ref window, (nuint)Unsafe.Add(ref offsets, e)), Vector128.LoadUnsafe(ref masks, (nuint)(e * 16)));
+                v.StoreUnsafe(ref a, (nuint)(chunk * 16));
+            }
+        }
     }
 }

@@ -28,7 +28,16 @@ public sealed partial class Int8Conv2d
         ReadsPixelsInPlace = shape.Group == 1 && w.KernelH == 1 && w.KernelW == 1 && w.StrideH == 1 && w.StrideW == 1
             && w.PadTop == 0 && w.PadLeft == 0 && w.PadBottom == 0 && w.PadRight == 0;
         GatherLength = (shape.KernelLength + 15) & ~15;
-        if (!ReadsPixelsInPlace) RowShuffles = BuildRowShuffles(shape, GatherLength);
+        if (!ReadsPixelsInPlace)
+        {
+            RowWindow = new ConvRowWindow(shape, (Int8GemmTile.MaxRows * RowStride + 63) & ~63, Int8GemmTile.MaxRows);
+            int rowStep = w.DilationH * RowWindow.RowStride;
+            Shuffles = ShufflePlan.For(shape, GatherLength, rowStep);
+            bool contiguous = shape.Group == 1 && w.DilationW == 1;
+            Copies = contiguous
+                ? new WindowCopies(w.KernelH, rowStep, 1, w.KernelW * shape.InChannels, 0)
+                : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
+        }
         Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
     }
 
@@ -38,10 +47,11 @@ public sealed partial class Int8Conv2d
 
     /// <summary>
     /// Scratch bytes the SIMD paths need (per worker, for <see cref="RunRange"/>): an im2col block of up to eight windows
-    /// (each K rounded up to 16, plus 16 bytes of slack for whole-vector copies), or for an in-place convolution up to
-    /// eight pixels copied where a tile's reads would pass the end of the input. The scalar reference needs none.
+    /// (each K rounded up to 16, plus 16 bytes of slack for whole-vector copies) and the padded row window
+    /// (<see cref="ConvRowWindow"/>), or for an in-place convolution up to eight pixels copied where a tile's reads would
+    /// pass the end of the input. The scalar reference needs none.
     /// </summary>
-    public int ScratchLength => Int8GemmTile.MaxRows * RowStride;
+    public int ScratchLength => RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride;
 
     /// <summary>Work items for <see cref="RunRange"/>: blocks of output pixels × blocks of 16-channel panels (<see cref="GemmWork"/>).</summary>
     public int WorkItems => Work.Items;
@@ -50,6 +60,14 @@ public sealed partial class Int8Conv2d
     internal int[] Bias { get; }
     internal bool ReadsPixelsInPlace { get; }
     internal GemmWork Work { get; }
+
+    /// <summary>The padded input rows the im2col windows are read from; null for an in-place convolution.</summary>
+    internal ConvRowWindow? RowWindow { get; }
+
+    /// <summary>How a window is assembled in registers (short window rows), or null: by <see cref="Copies"/>.</summary>
+    internal ShufflePlan? Shuffles { get; }
+
+    internal WindowCopies Copies { get; }
 
     /// <summary>Bytes of one gathered window: K rounded up to 16 (the shuffled assembly writes whole 16-byte chunks).</summary>
     internal int GatherLength { get; }
@@ -103,15 +121,17 @@ public sealed partial class Int8Conv2d
             RunScalar(op, input, output, scratch);
             return;
         }
-        var block = MemoryMarshal.Cast<byte, sbyte>(scratch)[..op.ScratchLength];
+        var own = scratch[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.MaxRows * GemmPanels.Width];
+        op.RowWindow?.Reset(own, op.InputZeroPoint);
         for (int item = begin; item < end; item++)
         {
             var (m0, m1, p0, p1) = op.Work.Item(item);
             if (op.ReadsPixelsInPlace)
-                Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, m0, m1, p0, p1, output, s.OutChannels, block, tile);
+                Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, m0, m1, p0, p1, output,
+                    s.OutChannels, MemoryMarshal.Cast<byte, sbyte>(own), tile);
             else
-                RunIm2col(op, resolved, input[..s.InputLength], output, block, tile, m0, m1, p0, p1);
+                RunIm2col(op, resolved, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
         }
     }
 

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Edge.Runtime.Kernels.Conv;
+
+/// <summary>
+/// The padded row window of the im2col convolution: the input rows the output rows of a tile read, copied once into
+/// scratch with their padding written out as the input zero point, so that every window is "inside" — window row kh of
+/// output (oh, ow), group g, is the run at <c>Row(oh) + kh·dH·RowStride + ow·sW·C + g·ICg</c>, with no bounds test, no
+/// clipping and no division per pixel.
+/// <para>
+/// Rows are counted in the padded image: virtual row u = ih + PadTop (u = oh·sH + kh·dH), the rows above and below the
+/// input being zp rows. Scratch layout (offsets from <see cref="Offset"/>, 64-byte aligned):
+/// <code>
+///  [ tags: Ring int64 ][ slot 0 ] … [ slot Ring − 1 ][ mirror of slots 0 … Reach − 2 ]
+///  a slot: [ PadLeft pixels of zp ][ InW input pixels ][ zp up to the last column read ][ 32 bytes of slack ]
+/// </code>
+/// Virtual row u of image n lives in slot u mod Ring, its tag n·VirtualHeight + u + 1 recording which row is there (so
+/// each row is copied once per call while consecutive output rows and tiles overlap). Slots 0 … Reach − 2 are mirrored
+/// after the last slot, so the Reach = (KH − 1)·dH + 1 rows one output row reads always lie at consecutive slots from
+/// slot (oh·sH) mod Ring. Ring = Reach + (S − 1)·sH for the S output rows a tile of up to
+/// <see cref="Gemm.Int8GemmTile.MaxRows"/> pixels of one image can span: bringing in a later output row of the tile never evicts a row an earlier
+/// pixel of the same tile reads (tiles do not cross images).
+/// </para>
+/// </summary>
+internal sealed class ConvRowWindow
+{
+    /// <summary>Bytes past a slot's last column that whole-vector reads of a window row may touch.</summary>
+    public const int Slack = 32;
+
+    public ConvRowWindow(Conv2dShape shape, int offset, int maxTileRows)
+    {
+        var win = shape.Window;
+        Shape = shape;
+        Offset = offset;
+        Reach = (win.KernelH - 1) * win.DilationH + 1;
+        int spanned = Math.Min(shape.OutH, 1 + (maxTileRows - 1 + shape.OutW - 1) / shape.OutW);
+        Ring = Reach + (spanned - 1) * win.StrideH;
+        VirtualHeight = (shape.OutH - 1) * win.StrideH + Reach;
+        int lastColumn = (shape.OutW - 1) * win.StrideW - win.PadLeft + (win.KernelW - 1) * win.DilationW;
+        long width = win.PadLeft + (long)Math.Max(shape.InW, lastColumn + 1);
+        long stride = (width * shape.InChannels + Slack + 63) & ~63L;
+        long slots = (long)Ring + Reach - 1;
+        long total = offset + Align(8L * Ring) + stride * slots;
+        if (total > int.MaxValue / 2) throw new ArgumentException($"{shape}: the im2col row window would need {total:N0} bytes of scratch");
+        RowStride = (int)stride;
+        SlotsOffset = offset + (int)Align(8L * Ring);
+        End = (int)total;
+    }
+
+    public Conv2dShape Shape { get; }
+
+    /// <summary>Where the window starts in the scratch.</summary>
+    public int Offset { get; }
+
+    /// <summary>Padded rows one output row reads: (KH − 1)·dH + 1.</summary>
+    public int Reach { get; }
+
+    /// <summary>Slots in the ring (not counting the mirrored ones).</summary>
+    public int Ring { get; }
+
+    /// <summary>Virtual rows per image that any output row reads: (OutH − 1)·sH + Reach.</summary>
+    public int VirtualHeight { get; }
+
+    public int RowStride { get; }
+    public int SlotsOffset { get; }
+
+    /// <summary>The scratch bytes up to the window's end.</summary>
+    public int End { get; }
+
+    private static long Align(long bytes) => (bytes + 63) & ~63L;
+
+    /// <summary>Starts a call: fills every slot with the zero point and forgets which rows the slots held.</summary>
+    public void Reset(Span<byte> scratch, int zeroPoint)
+    {
+        MemoryMarshal.Cast<byte, long>(scratch.Slice(Offset, 8 * Ring)).Clear();
+        scratch[SlotsOffset..End].Fill((byte)(sbyte)zeroPoint);
+    }
+
+    /// <summary>
+    /// Makes the padded rows output row <paramref name="oh"/> of image <paramref name="n"/> reads present and returns the
+    /// scratch offset of its kernel row 0 at output column 0 (kernel row kh at <c>+ kh·dH·RowStride</c>). Rows above or below
+    /// the input are written as <paramref name="zeroPoint"/>.
+    /// </summary>
+    public int Row(ReadOnlySpan<sbyte> input, Span<byte> scratch, int n, int oh, int zeroPoint)
+    {
+        var s = Shape;
+        var win = s.Window;
+        ref long tags = ref Unsafe.As<byte, long>(ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), Offset));
+        int u0 = oh * win.StrideH, rowBytes = s.InW * s.InChannels;
+        for (int kh = 0; kh < win.KernelH; kh++)
+        {
+            int u = u0 + kh * win.DilationH, slot = u % Ring;
+            long tag = (long)n * VirtualHeight + u + 1;
+            if (Unsafe.Add(ref tags, slot) == tag) continue;
+            Unsafe.Add(ref tags, slot) = tag;
+            int ih = u - win.PadTop;
+            var dst = scratch.Slice(SlotsOffset + slot * RowStride + win.PadLeft * s.InChannels, rowBytes);
+            if (ih < 0 || ih >= s.InH) dst.Fill((byte)(sbyte)zeroPoint);
+            else MemoryMarshal.AsBytes(input.Slice((n * s.InH + ih) * rowBytes, rowBytes)).CopyTo(dst);
+            if (slot <= Reach - 2) dst.CopyTo(scratch.Slice(SlotsOffset + (slot + Ring) * RowStride + win.PadLeft * s.InChannels, rowBytes));
+        }
+        return SlotsOffset + u0 % Ring * RowStride;
+    }
+
+}
