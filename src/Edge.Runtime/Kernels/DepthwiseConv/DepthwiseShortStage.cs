@@ -73,6 +73,28 @@ internal sealed class DepthwiseShortStage
         Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(RoundingOdd), (nuint)(channel / 2)),
         Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Shift), (nuint)channel).AsUInt32());
 
+    /// <summary>The constants of the 16 channels from <paramref name="channel"/> (a multiple of 16), for AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Lanes16 Load16(int channel) => new(
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)channel),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(OddMultiplier), (nuint)(channel / 2)).AsInt32(),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(RoundingEven), (nuint)(channel / 2)),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(RoundingOdd), (nuint)(channel / 2)),
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Shift), (nuint)channel).AsUInt32());
+
+    /// <summary>Sixteen channels' constants (AVX-512 F), held in registers across a row; as <see cref="Lanes"/>.</summary>
+    public readonly struct Lanes16(Vector512<int> multiplier, Vector512<int> oddMultiplier, Vector512<long> roundingEven, Vector512<long> roundingOdd, Vector512<uint> shift)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Requantize(Vector512<int> acc)
+        {
+            var even = Avx512F.Multiply(acc, multiplier) + roundingEven;
+            var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier) + roundingOdd;
+            var high = Vector512.ConditionalSelect(Vector512.Create(~0L << 32).AsInt32(), odd.AsInt32(), Avx512F.ShiftRightLogical(even, 32).AsInt32());
+            return Avx512F.ShiftRightArithmeticVariable(high, shift);
+        }
+    }
+
     /// <summary>Eight channels' constants, held in registers across a row.</summary>
     public readonly struct Lanes(Vector256<int> multiplier, Vector256<int> oddMultiplier, Vector256<long> roundingEven, Vector256<long> roundingOdd, Vector256<uint> shift)
     {
