@@ -104,8 +104,13 @@ internal sealed class DepthwiseShortStage
         {
             var even = Avx2.Multiply(acc, multiplier) + roundingEven;
             var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier) + roundingOdd;
-            // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place.
-            var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
+            // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place. vpblendd
+            // has no EVEX form, so where AVX-512 VL gives the JIT registers 16..31 (and it keeps the row's operands
+            // there) a bitwise select (vpternlogd) does the blend without moving them through memory.
+            var evenHigh = Avx2.ShiftRightLogical(even, 32).AsInt32();
+            var high = Avx512F.VL.IsSupported
+                ? Vector256.ConditionalSelect(Vector256.Create(~0L << 32).AsInt32(), odd.AsInt32(), evenHigh)
+                : Avx2.Blend(evenHigh, odd.AsInt32(), 0b1010_1010);
             return Avx2.ShiftRightArithmeticVariable(high, shift);
         }
     }

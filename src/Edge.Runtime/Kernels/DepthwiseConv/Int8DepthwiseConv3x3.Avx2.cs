@@ -35,10 +35,17 @@ public sealed partial class Int8DepthwiseConv2d
             {
                 ref byte r0 = ref Unsafe.Add(ref window, o0 + at), r1 = ref Unsafe.Add(ref window, o1 + at), r2 = ref Unsafe.Add(ref window, o2 + at);
                 ref short w = ref Unsafe.Add(ref pw, b * 12);
-                if (shortStage.Fits[b / Block])
-                    Conv3x3PairsAvx2<ShortNarrow>(op, ref r0, ref r1, ref r2, far, ref w, ref Unsafe.Add(ref bias, b), b, ref yr);
-                else
-                    Conv3x3PairsAvx2<StageNarrow>(op, ref r0, ref r1, ref r2, far, ref w, ref Unsafe.Add(ref bias, b), b, ref yr);
+                ref int bb = ref Unsafe.Add(ref bias, b);
+                // The last block of a C not a multiple of 16 stores through a call; its own instance keeps the call, and
+                // the vector registers it clobbers, out of the other blocks' pixel loop.
+                bool whole = b + Block <= c;
+                        if (shortStage.Fits[b / Block])
+                {
+                    if (whole) Conv3x3PairsAvx2<ShortNarrow, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                    else Conv3x3PairsAvx2<ShortNarrow, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                }
+                else if (whole) Conv3x3PairsAvx2<StageNarrow, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                else Conv3x3PairsAvx2<StageNarrow, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
             }
         }
     }
@@ -48,12 +55,11 @@ public sealed partial class Int8DepthwiseConv2d
     /// byte. Not inlined: inlined into the row loop, the register pressure of both spills the stage's temporaries.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Conv3x3PairsAvx2<TNarrow>(Int8DepthwiseConv2d op, ref byte r0, ref byte r1, ref byte r2, nint far, ref short w, ref int bias, int b, ref sbyte y)
-        where TNarrow : struct, INarrowPair<TNarrow>
+    private static void Conv3x3PairsAvx2<TNarrow, TStore>(Int8DepthwiseConv2d op, ref byte r0, ref byte r1, ref byte r2, nint far, ref short w, ref int bias, int b, ref sbyte y)
+        where TNarrow : struct, INarrowPair<TNarrow> where TStore : struct, IBlockStore
     {
         int c = op.Channels, outW = op.Shape.OutW;
         var narrow = TNarrow.For(op, b);
-        bool whole = b + Block <= c;
         var bias0 = Vector256.LoadUnsafe(ref bias);
         var bias1 = Vector256.LoadUnsafe(ref bias, 8);
         int ow = 0;
@@ -65,20 +71,10 @@ public sealed partial class Int8DepthwiseConv2d
             var v01 = narrow.Narrow(a0, e0, a1, e1);
             var v23 = narrow.Narrow(a2, e2, a3, e3);
             nint px = (nint)ow * c + b;
-            if (whole)
-            {
-                v01.GetLower().StoreUnsafe(ref y, (nuint)px);
-                v01.GetUpper().StoreUnsafe(ref y, (nuint)(px + c));
-                v23.GetLower().StoreUnsafe(ref y, (nuint)(px + 2 * c));
-                v23.GetUpper().StoreUnsafe(ref y, (nuint)(px + 3 * c));
-            }
-            else
-            {
-                StoreTail(v01.GetLower(), ref Unsafe.Add(ref y, px), c - b);
-                StoreTail(v01.GetUpper(), ref Unsafe.Add(ref y, px + c), c - b);
-                StoreTail(v23.GetLower(), ref Unsafe.Add(ref y, px + 2 * c), c - b);
-                StoreTail(v23.GetUpper(), ref Unsafe.Add(ref y, px + 3 * c), c - b);
-            }
+            TStore.Store(v01.GetLower(), ref y, px, c - b);
+            TStore.Store(v01.GetUpper(), ref y, px + c, c - b);
+            TStore.Store(v23.GetLower(), ref y, px + 2 * c, c - b);
+            TStore.Store(v23.GetUpper(), ref y, px + 3 * c, c - b);
         }
         for (; ow < outW; ow++)
         {
@@ -87,8 +83,7 @@ public sealed partial class Int8DepthwiseConv2d
             var e = Pixel(ref r0, ref r1, ref r2, at + 32, far, ref Unsafe.Add(ref w, 16), bias1);
             var v = narrow.Narrow(a, e, a, e).GetLower();
             nint px = (nint)ow * c + b;
-            if (whole) v.StoreUnsafe(ref y, (nuint)px);
-            else StoreTail(v, ref Unsafe.Add(ref y, px), c - b);
+            TStore.Store(v, ref y, px, c - b);
         }
     }
 
@@ -185,6 +180,26 @@ public sealed partial class Int8DepthwiseConv2d
             var bytes = Avx2.PackSignedSaturate(p, q);
             return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
         }
+    }
+
+    /// <summary>The store of one pixel's 16 output bytes at <c>y + at</c>, <c>count</c> of which are channels.</summary>
+    private interface IBlockStore
+    {
+        static abstract void Store(Vector128<sbyte> block, ref sbyte y, nint at, int count);
+    }
+
+    /// <summary>A block whose 16 channels all lie below C.</summary>
+    private readonly struct WholeBlock : IBlockStore
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector128<sbyte> block, ref sbyte y, nint at, int count) => block.StoreUnsafe(ref y, (nuint)at);
+    }
+
+    /// <summary>The last block of a C not a multiple of 16: its first <c>count</c> bytes only.</summary>
+    private readonly struct PartialBlock : IBlockStore
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector128<sbyte> block, ref sbyte y, nint at, int count) => StoreTail(block, ref Unsafe.Add(ref y, at), count);
     }
 
     /// <summary>The first <paramref name="count"/> bytes of a block computed past the last channel.</summary>

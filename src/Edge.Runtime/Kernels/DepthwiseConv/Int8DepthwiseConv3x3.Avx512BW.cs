@@ -33,22 +33,28 @@ public sealed partial class Int8DepthwiseConv2d
             {
                 ref byte r0 = ref Unsafe.Add(ref window, o0 + at), r1 = ref Unsafe.Add(ref window, o1 + at), r2 = ref Unsafe.Add(ref window, o2 + at);
                 ref short w = ref Unsafe.Add(ref pw, b * 12);
-                if (shortStage.Fits[b / Block])
-                    Conv3x3PairsAvx512<ShortNarrow16>(op, ref r0, ref r1, ref r2, far, ref w, ref Unsafe.Add(ref bias, b), b, ref yr);
-                else
-                    Conv3x3PairsAvx512<StageNarrow16>(op, ref r0, ref r1, ref r2, far, ref w, ref Unsafe.Add(ref bias, b), b, ref yr);
+                ref int bb = ref Unsafe.Add(ref bias, b);
+                // The last block of a C not a multiple of 16 stores through a call; its own instance keeps the call, and
+                // the vector registers it clobbers, out of the other blocks' pixel loop.
+                bool whole = b + Block <= c;
+                        if (shortStage.Fits[b / Block])
+                {
+                    if (whole) Conv3x3PairsAvx512<ShortNarrow16, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                    else Conv3x3PairsAvx512<ShortNarrow16, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                }
+                else if (whole) Conv3x3PairsAvx512<StageNarrow16, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                else Conv3x3PairsAvx512<StageNarrow16, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
             }
         }
     }
 
-    /// <summary>One 16-channel block of one output row, four pixels per step; as <see cref="Conv3x3PairsAvx2{TNarrow}"/>.</summary>
+    /// <summary>One 16-channel block of one output row, four pixels per step; as <see cref="Conv3x3PairsAvx2{TNarrow, TStore}"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Conv3x3PairsAvx512<TNarrow>(Int8DepthwiseConv2d op, ref byte r0, ref byte r1, ref byte r2, nint far, ref short w, ref int bias, int b, ref sbyte y)
-        where TNarrow : struct, INarrow16<TNarrow>
+    private static void Conv3x3PairsAvx512<TNarrow, TStore>(Int8DepthwiseConv2d op, ref byte r0, ref byte r1, ref byte r2, nint far, ref short w, ref int bias, int b, ref sbyte y)
+        where TNarrow : struct, INarrow16<TNarrow> where TStore : struct, IBlockStore
     {
         int c = op.Channels, outW = op.Shape.OutW;
         var narrow = TNarrow.For(op, b);
-        bool whole = b + Block <= c;
         var acc0 = Vector512.LoadUnsafe(ref bias);
         var w00 = Vector512.LoadUnsafe(ref w);
         var w01 = Vector512.LoadUnsafe(ref w, 32);
@@ -65,27 +71,16 @@ public sealed partial class Int8DepthwiseConv2d
             var v2 = narrow.Narrow(NineTaps512(ref r0, ref r1, ref r2, at + 128, far, w00, w01, w10, w11, w20, w21, acc0));
             var v3 = narrow.Narrow(NineTaps512(ref r0, ref r1, ref r2, at + 192, far, w00, w01, w10, w11, w20, w21, acc0));
             nint px = (nint)ow * c + b;
-            if (whole)
-            {
-                v0.StoreUnsafe(ref y, (nuint)px);
-                v1.StoreUnsafe(ref y, (nuint)(px + c));
-                v2.StoreUnsafe(ref y, (nuint)(px + 2 * c));
-                v3.StoreUnsafe(ref y, (nuint)(px + 3 * c));
-            }
-            else
-            {
-                StoreTail(v0, ref Unsafe.Add(ref y, px), c - b);
-                StoreTail(v1, ref Unsafe.Add(ref y, px + c), c - b);
-                StoreTail(v2, ref Unsafe.Add(ref y, px + 2 * c), c - b);
-                StoreTail(v3, ref Unsafe.Add(ref y, px + 3 * c), c - b);
-            }
+            TStore.Store(v0, ref y, px, c - b);
+            TStore.Store(v1, ref y, px + c, c - b);
+            TStore.Store(v2, ref y, px + 2 * c, c - b);
+            TStore.Store(v3, ref y, px + 3 * c, c - b);
         }
         for (; ow < outW; ow++)
         {
             var v = narrow.Narrow(NineTaps512(ref r0, ref r1, ref r2, (nint)ow * DepthwisePairRows.PositionBytes, far, w00, w01, w10, w11, w20, w21, acc0));
             nint px = (nint)ow * c + b;
-            if (whole) v.StoreUnsafe(ref y, (nuint)px);
-            else StoreTail(v, ref Unsafe.Add(ref y, px), c - b);
+            TStore.Store(v, ref y, px, c - b);
         }
     }
 
