@@ -41,6 +41,10 @@ internal sealed class DepthwiseShortStage
             else (RoundingOdd[c / 2], OddMultiplier[c / 2]) = (1L << (q[c].Shift - 1), q[c].Multiplier);
         }
         (Low, High, ZeroPoint) = (stage.Clamp.Min - stage.OutputZeroPoint, stage.Clamp.Max - stage.OutputZeroPoint, stage.OutputZeroPoint);
+        Bounds = new short[3 * 16];
+        Bounds.AsSpan(0, 16).Fill((short)Low);
+        Bounds.AsSpan(16, 16).Fill((short)High);
+        Bounds.AsSpan(32, 16).Fill((short)ZeroPoint);
     }
 
     /// <summary>Per 16-channel block: whether all its channels have n ≥ 32.</summary>
@@ -63,6 +67,26 @@ internal sealed class DepthwiseShortStage
     public int Low { get; }
     public int High { get; }
     public int ZeroPoint { get; }
+
+    /// <summary><see cref="Low"/>, <see cref="High"/> and <see cref="ZeroPoint"/> as int16, 16 of each: memory operands.</summary>
+    public short[] Bounds { get; }
+
+    /// <summary>
+    /// <see cref="Lanes.Requantize"/> on the eight channels from <paramref name="channel"/> with the constants read from
+    /// the tables as memory operands, for AVX2 without AVX-512 VL: its 16 ymm registers cannot hold the block's constants
+    /// next to the pixel loop's weights and sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> Requantize(Vector256<int> acc, int channel)
+    {
+        var even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Multiplier), (nuint)channel))
+            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(RoundingEven), (nuint)(channel / 2));
+        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(OddMultiplier), (nuint)(channel / 2)).AsInt32())
+            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(RoundingOdd), (nuint)(channel / 2));
+        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
+        return Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Shift), (nuint)channel).AsUInt32());
+    }
 
     /// <summary>The constants of eight channels from <paramref name="channel"/> (even, below BlockChannels − 7).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -36,18 +36,23 @@ public sealed partial class Int8DepthwiseConv2d
                 ref byte r0 = ref Unsafe.Add(ref window, o0 + at), r1 = ref Unsafe.Add(ref window, o1 + at), r2 = ref Unsafe.Add(ref window, o2 + at);
                 ref short w = ref Unsafe.Add(ref pw, b * 12);
                 ref int bb = ref Unsafe.Add(ref bias, b);
-                // The last block of a C not a multiple of 16 stores through a call; its own instance keeps the call, and
-                // the vector registers it clobbers, out of the other blocks' pixel loop.
-                bool whole = b + Block <= c;
-                        if (shortStage.Fits[b / Block])
-                {
-                    if (whole) Conv3x3PairsAvx2<ShortNarrow, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
-                    else Conv3x3PairsAvx2<ShortNarrow, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
-                }
-                else if (whole) Conv3x3PairsAvx2<StageNarrow, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
-                else Conv3x3PairsAvx2<StageNarrow, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                if (!shortStage.Fits[b / Block]) BlockAvx2<StageNarrow>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                else if (Avx512F.VL.IsSupported) BlockAvx2<ShortNarrow>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                else BlockAvx2<ShortNarrowLoads>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
             }
         }
+    }
+
+    /// <summary>
+    /// The last block of a C not a multiple of 16 stores through a call; its own instance keeps the call, and the vector
+    /// registers it clobbers, out of the other blocks' pixel loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockAvx2<TNarrow>(Int8DepthwiseConv2d op, ref byte r0, ref byte r1, ref byte r2, nint far, ref short w, ref int bias, int b, ref sbyte y)
+        where TNarrow : struct, INarrowPair<TNarrow>
+    {
+        if (b + Block <= op.Channels) Conv3x3PairsAvx2<TNarrow, WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bias, b, ref y);
+        else Conv3x3PairsAvx2<TNarrow, PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bias, b, ref y);
     }
 
     /// <summary>
@@ -159,6 +164,27 @@ public sealed partial class Int8DepthwiseConv2d
             p = Vector256.Min(Vector256.Max(p, low), high) + zp;
             q = Vector256.Min(Vector256.Max(q, low), high) + zp;
             var bytes = Avx2.PackSignedSaturate(p, q);                                          // dwords [a0-3 a8-11 b0-3 b8-11 | a4-7 a12-15 b4-7 b12-15]
+            return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ShortNarrow"/> with the constants read from <see cref="DepthwiseShortStage"/>'s tables as memory operands
+    /// (AVX2 without AVX-512 VL: the 16 ymm registers go to the pixel loop's weights and sums).
+    /// </summary>
+    private readonly struct ShortNarrowLoads(DepthwiseShortStage stage, int b) : INarrowPair<ShortNarrowLoads>
+    {
+        public static ShortNarrowLoads For(Int8DepthwiseConv2d op, int b) => new(op.ShortStage!, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<sbyte> Narrow(Vector256<int> a0, Vector256<int> a1, Vector256<int> b0, Vector256<int> b1)
+        {
+            ref short bounds = ref MemoryMarshal.GetArrayDataReference(stage.Bounds);
+            var p = Avx2.PackSignedSaturate(stage.Requantize(a0, b), stage.Requantize(a1, b + 8));
+            var q = Avx2.PackSignedSaturate(stage.Requantize(b0, b), stage.Requantize(b1, b + 8));
+            p = Vector256.Min(Vector256.Max(p, Vector256.LoadUnsafe(ref bounds)), Vector256.LoadUnsafe(ref bounds, 16)) + Vector256.LoadUnsafe(ref bounds, 32);
+            q = Vector256.Min(Vector256.Max(q, Vector256.LoadUnsafe(ref bounds)), Vector256.LoadUnsafe(ref bounds, 16)) + Vector256.LoadUnsafe(ref bounds, 32);
+            var bytes = Avx2.PackSignedSaturate(p, q);
             return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
         }
     }
