@@ -19,11 +19,12 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <para>
 /// Scratch layout (offsets 64-byte aligned):
 /// <code>
-///  [ tags: R int32 ][ staging row: Width·BlockChannels bytes ][ zp pair row ][ pair ring row 0 ] … [ pair ring row R−1 ]
+///  [ tags: R int32 ][ staging row: InW·BlockChannels bytes ][ zp pair row ][ pair ring row 0 ] … [ pair ring row R−1 ]
 ///  a pair row: [block 0: Positions × 64 bytes] … [block B−1], a position's 64 bytes = 16 channels × [x₀, x₁] int16
 /// </code>
-/// R = 2·dH + 1 ring rows as in DepthwiseRows.cs (input row ih in slot ih mod R, tagged); the staging row is the byte row
-/// DepthwiseRows builds, with its padding written once per call, from which a new input row is widened.
+/// R = 2·dH + 1 ring rows as in DepthwiseRows.cs (input row ih in slot ih mod R, tagged). The staging row holds the InW
+/// pixels of a new input row with their channels padded to 16 by zp, needed only where C is not a multiple of 16 (else
+/// the row is widened straight from the input, and the staging row is empty); columns on the padding read a zp vector.
 /// </para>
 /// </summary>
 internal sealed class DepthwisePairRows
@@ -31,8 +32,9 @@ internal sealed class DepthwisePairRows
     /// <summary>Bytes of one pair position of one 16-channel block: 16 channels × 2 int16.</summary>
     public const int PositionBytes = 64;
 
-    public DepthwisePairRows(Conv2dShape shape, int blockChannels)
+    public DepthwisePairRows(Conv2dShape shape, int blockChannels, int zeroPoint)
     {
+        ZeroPoint = (sbyte)zeroPoint;
         var win = shape.Window;
         Shape = shape;
         BlockChannels = blockChannels;
@@ -40,9 +42,7 @@ internal sealed class DepthwisePairRows
         Ring = 2 * win.DilationH + 1;
         Far = 2 * win.DilationW / win.StrideW;
         Positions = shape.OutW + Far;
-        int lastColumn = (Positions - 1) * win.StrideW + win.DilationW;
-        Width = Math.Max(win.PadLeft + shape.InW, lastColumn + 1);
-        long stage = ((long)Width * blockChannels + 63) & ~63L;
+        long stage = blockChannels == shape.InChannels ? 0 : ((long)shape.InW * blockChannels + 63) & ~63L;
         long pairRow = (long)Blocks * Positions * PositionBytes;
         StageOffset = Align(4 * Ring);
         long zpRow = StageOffset + stage;
@@ -60,6 +60,9 @@ internal sealed class DepthwisePairRows
     }
 
     public Conv2dShape Shape { get; }
+
+    /// <summary>The input zero point: the padding's value.</summary>
+    public sbyte ZeroPoint { get; }
     public int BlockChannels { get; }
     public int Blocks { get; }
     public int Ring { get; }
@@ -69,9 +72,6 @@ internal sealed class DepthwisePairRows
 
     /// <summary>Pair positions per row and block: OutW + <see cref="Far"/>.</summary>
     public int Positions { get; }
-
-    /// <summary>Pixels of the staging row.</summary>
-    public int Width { get; }
 
     public int StageOffset { get; }
     public int ZpRowOffset { get; }
@@ -85,13 +85,13 @@ internal sealed class DepthwisePairRows
 
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
-    /// <summary>Starts a call: the staging row and the zp pair row hold the zero point, the ring holds no row.</summary>
-    public void Reset(Span<byte> scratch, int zeroPoint)
+    /// <summary>Starts a call: the staging row (its channel padding) and the zp pair row hold the zero point, the ring holds no row.</summary>
+    public void Reset(Span<byte> scratch)
     {
         Guard.Length(scratch.Length, ScratchLength, "depthwise scratch");
         MemoryMarshal.Cast<byte, int>(scratch[..(4 * Ring)]).Clear();
-        scratch.Slice(StageOffset, ZpRowOffset - StageOffset).Fill((byte)(sbyte)zeroPoint);
-        MemoryMarshal.Cast<byte, short>(scratch.Slice(ZpRowOffset, PairRowStride)).Fill((short)zeroPoint);
+        scratch.Slice(StageOffset, ZpRowOffset - StageOffset).Fill((byte)ZeroPoint);
+        MemoryMarshal.Cast<byte, short>(scratch.Slice(ZpRowOffset, PairRowStride)).Fill(ZeroPoint);
     }
 
     /// <summary>
@@ -116,34 +116,37 @@ internal sealed class DepthwisePairRows
         Unsafe.Add(ref tags, slot) = tag;
         int c = s.InChannels, cs = BlockChannels;
         var src = input.Slice((n * s.InH + ih) * s.InW * c, s.InW * c);
-        var dst = MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(StageOffset + s.Window.PadLeft * cs, s.InW * cs));
-        if (c == cs) src.CopyTo(dst);
+        if (c == cs) Widen(ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(src)), ref scratch[offset], ZeroPoint);
         else
+        {
+            var dst = MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(StageOffset, s.InW * cs));
             for (int w = 0; w < s.InW; w++) src.Slice(w * c, c).CopyTo(dst.Slice(w * cs, c));
-        Widen(ref scratch[StageOffset], ref scratch[offset]);
+            Widen(ref scratch[StageOffset], ref scratch[offset], ZeroPoint);
+        }
         return offset;
     }
 
     /// <summary>
-    /// The staging row to pairs: per block and position q, the 16 bytes at pixels q·sW and q·sW + dW interleave
-    /// (<c>punpck{l,h}bw</c>) and sign-extend to the position's 32 int16 (<c>vpmovsxbw</c>).
+    /// An input row (<paramref name="source"/>: InW pixels of BlockChannels bytes) to pairs: per block and position q, the
+    /// 16 bytes of columns <c>q·sW − PadLeft</c> and <c>q·sW − PadLeft + dW</c> (the zp vector where a column lies on
+    /// the padding) interleave (<c>punpck{l,h}bw</c>) and sign-extend to the position's 32 int16 (<c>vpmovsxbw</c>).
     /// </summary>
-    private void Widen(ref byte stage, ref byte pairs)
+    private void Widen(ref byte source, ref byte pairs, sbyte zeroPoint)
     {
         var win = Shape.Window;
-        int cs = BlockChannels, positions = Positions;
-        nint step = (nint)win.StrideW * cs, partner = (nint)win.DilationW * cs;
+        int cs = BlockChannels, positions = Positions, inW = Shape.InW;
+        var zp = Vector128.Create((byte)zeroPoint);
         for (int b = 0; b < Blocks; b++)
         {
-            ref byte x = ref Unsafe.Add(ref stage, b * Int8DepthwiseConv2d.Block);
+            ref byte x = ref Unsafe.Add(ref source, b * Int8DepthwiseConv2d.Block);
             ref byte p = ref Unsafe.Add(ref pairs, b * BlockStride);
-            for (int q = 0; q < positions; q++)
+            for (int q = 0, u0 = -win.PadLeft; q < positions; q++, u0 += win.StrideW)
             {
-                var x0 = Vector128.LoadUnsafe(ref x);
-                var x1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x, partner));
+                int u1 = u0 + win.DilationW;
+                var x0 = (uint)u0 < (uint)inW ? Vector128.LoadUnsafe(ref x, (nuint)u0 * (nuint)cs) : zp;
+                var x1 = (uint)u1 < (uint)inW ? Vector128.LoadUnsafe(ref x, (nuint)u1 * (nuint)cs) : zp;
                 Avx2.ConvertToVector256Int16(Sse2.UnpackLow(x0, x1).AsSByte()).AsByte().StoreUnsafe(ref p);
                 Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(x0, x1).AsSByte()).AsByte().StoreUnsafe(ref p, 32);
-                x = ref Unsafe.Add(ref x, step);
                 p = ref Unsafe.Add(ref p, PositionBytes);
             }
         }

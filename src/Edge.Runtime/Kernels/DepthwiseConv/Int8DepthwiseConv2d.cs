@@ -51,7 +51,7 @@ public sealed partial class Int8DepthwiseConv2d
         Rows = new DepthwiseRows(shape, BlockChannels);
         if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && DepthwisePairRows.Fits(shape))
         {
-            PairRows = new DepthwisePairRows(shape, BlockChannels);
+            PairRows = new DepthwisePairRows(shape, BlockChannels, inputZeroPoint);
             RowPairWeights = new short[BlockChannels * 3 * 2 * 2];
             for (int ch = 0; ch < c; ch++)
                 for (int kh = 0; kh < 3; kh++)

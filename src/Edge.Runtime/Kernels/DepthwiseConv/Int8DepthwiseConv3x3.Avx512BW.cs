@@ -17,7 +17,7 @@ public sealed partial class Int8DepthwiseConv2d
     private static void Pairs3x3Avx512Rows(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, int begin, int end)
     {
         var rows = op.PairRows!;
-        rows.Reset(scratch, op.InputZeroPoint);
+        rows.Reset(scratch);
         int c = op.Channels, outW = op.Shape.OutW;
         nint far = (nint)rows.Far * DepthwisePairRows.PositionBytes;
         ref byte window = ref MemoryMarshal.GetReference(scratch);
