@@ -72,7 +72,10 @@ public sealed partial class Int8DepthwiseConv2d
     public int InputZeroPoint { get; }
     public OutputStage Output { get; }
 
-    /// <summary>Bytes of scratch the SIMD paths need per call (the zero-point-padded row window, DepthwiseRows.cs); the reference needs none.</summary>
+    /// <summary>
+    /// Bytes of scratch the SIMD paths need per call: the larger of the zero-point-padded row window (DepthwiseRows.cs) and,
+    /// where built, the x86 3×3 paths' widened pair rows (DepthwisePairRows.cs, about 4× the bytes); the reference needs none.
+    /// </summary>
     public int ScratchLength => Math.Max(Rows.ScratchLength, PairRows?.ScratchLength ?? 0);
 
     /// <summary>[KH·KW][C]: the reference's weights.</summary>
