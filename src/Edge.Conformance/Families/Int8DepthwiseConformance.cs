@@ -1,4 +1,5 @@
 using Edge.Core.Shapes;
+using Edge.Runtime.Arithmetic;
 using Edge.Runtime.Kernels;
 using Edge.Runtime.Kernels.DepthwiseConv;
 
@@ -8,7 +9,8 @@ namespace Edge.Conformance.Families;
 /// <see cref="Int8DepthwiseConv2d"/> on one kernel path against its scalar reference: channels around every block boundary
 /// (1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65), the 3×3 and 5×5 filters and generic ones (1×1, 2×3, 7×7), strides
 /// 1 and 2, dilation 2, asymmetric padding (and windows that lie on padding alone), spatial sizes 1..9 and odd larger
-/// ones, batch 2, input and output zero points −128, 0, 127, weights ±127, active clamps. Each case runs the path whole
+/// ones, batch 2, input and output zero points −128, 0, 127, weights ±127, active clamps; 3×3 filters at output widths
+/// 1..11 with all multipliers below 1/2 (the x86 3×3 path's pair rows and short output stage). Each case runs the path whole
 /// and split into two row ranges (as two threads would, each with its own scratch), into a buffer whose tail must
 /// survive untouched.
 /// </summary>
@@ -45,6 +47,21 @@ public static class Int8DepthwiseConformance
         // Larger odd planes, as MobileNet's layers but smaller: stride 1 and 2, 3×3 and 5×5.
         var large = quick ? [(17, 19, 32, 3, 1), (17, 19, 33, 3, 2)]
             : new[] { (17, 19, 32, 3, 1), (17, 19, 33, 3, 2), (23, 21, 48, 3, 1), (15, 15, 24, 5, 1), (15, 17, 40, 5, 2), (31, 29, 16, 3, 2) };
+        // The x86 3×3 path (pair rows, four pixels per step, the short output stage where all multipliers are below 1/2):
+        // output widths 1..11 around the four-pixel steps, channels around the 16-channel blocks, strides 1 and 2 with
+        // dilations 1 and 2, padding on either side.
+        int[] pairChannels = quick ? [3, 17, 33] : [1, 3, 7, 15, 16, 17, 31, 33, 48];
+        for (int j = 0; j < (quick ? 8 : 44); j++)
+        {
+            int i = index++, stride = 1 + j % 2, dilation = 1 + j / 2 % 2;
+            int outW = 1 + j % 11, channels = pairChannels[j % pairChannels.Length];
+            var (pl, pr) = (j % 3) switch { 0 => (dilation, dilation), 1 => (0, 2 * dilation), _ => (2 * dilation, 1) };
+            int w = Math.Max(1, (outW - 1) * stride + 2 * dilation + 1 - pl - pr), h = 2 + j % 5;
+            var window = new Window2d(3, 3, stride, stride, dilation, pl, dilation, pr, dilation, dilation);
+            yield return Case(family, path, new Conv2dShape(1 + j % 2, h, w, channels, channels, window, channels), seed: 7000 + i,
+                zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 3), extreme: j % 4 == 1, activeClamp: j % 3 != 2,
+                belowHalf: j % 5 != 4);
+        }
         foreach (var (h, w, c, k, s) in large)
         {
             int i = index++;
@@ -54,9 +71,20 @@ public static class Int8DepthwiseConformance
         }
     }
 
-    private static ConformanceCase Case(string family, KernelPath path, Conv2dShape shape, int seed, int zpIn, int zpOut, bool extreme, bool activeClamp)
+    /// <summary>
+    /// The stage with every multiplier of 1/2 or more replaced by one below 1/2 (shift ≥ 32: what trained depthwise layers
+    /// have), so no 16-channel block falls back from the x86 3×3 path's short output stage.
+    /// </summary>
+    private static OutputStage BelowHalf(OutputStage stage)
     {
-        string parameters = $"{shape}, zp_x {zpIn}, zp_y {zpOut}, seed {seed}{(extreme ? ", extreme" : "")}{(activeClamp ? ", clamped" : "")}";
+        var m = stage.Multipliers.Select(q => q.ToDouble() >= 0.5 ? QuantizedMultiplier.FromReal(q.ToDouble() / 4) : q).ToArray();
+        return new OutputStage(m, stage.OutputZeroPoint, stage.Clamp);
+    }
+
+    private static ConformanceCase Case(string family, KernelPath path, Conv2dShape shape, int seed, int zpIn, int zpOut, bool extreme, bool activeClamp,
+        bool belowHalf = false)
+    {
+        string parameters = $"{shape}, zp_x {zpIn}, zp_y {zpOut}, seed {seed}{(extreme ? ", extreme" : "")}{(activeClamp ? ", clamped" : "")}{(belowHalf ? ", M < 1/2" : "")}";
         return new ConformanceCase(family, parameters, () =>
         {
             var rng = new Random(seed);
@@ -66,6 +94,7 @@ public static class Int8DepthwiseConformance
             var bias = new int[shape.OutChannels];
             for (int c = 0; c < bias.Length; c++) bias[c] = extreme && c % 2 == 0 ? (c % 4 == 0 ? int.MaxValue - 1000 : int.MinValue + 1000) : rng.Next(-50_000, 50_001);
             var stage = SeededInt8.Stage(rng, shape.OutChannels, taps, zpOut, SeededInt8.Clamp(rng, zpOut, activeClamp));
+            if (belowHalf) stage = BelowHalf(stage);
             var op = Int8DepthwiseConv2d.Prepare(shape, weights, bias, zpIn, stage);
             var expected = new sbyte[shape.OutputLength];
             Int8DepthwiseConv2d.RunScalar(op, input, expected, []);

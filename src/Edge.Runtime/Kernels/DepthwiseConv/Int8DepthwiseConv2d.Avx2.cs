@@ -7,8 +7,8 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 
 /// <summary>
 /// The AVX2 depthwise convolution: the row window of DepthwiseRows.cs, channels 16 per block, taps in pairs through
-/// <c>vpmaddwd</c>. 3×3 filters (MobileNet's, strides 1 and 2) have their five pairs unrolled
-/// (Int8DepthwiseConv3x3.Avx2.cs); every other filter walks its pairs in a loop.
+/// <c>vpmaddwd</c>. 3×3 filters whose stride the pair layout fits (strides 1 and 2, DepthwisePairRows.cs) run on widened
+/// pair rows instead (Int8DepthwiseConv3x3.Avx2.cs); every other filter walks its pairs of taps here in a loop.
 /// <para>
 /// Per pair of taps and 16 channels: the two 16-byte rows of x interleave bytewise (<c>punpcklbw</c>/<c>punpckhbw</c>:
 /// <c>[x₀[c], x₁[c]]</c> for c = 0..7 and 8..15), sign-extend to int16 (<c>vpmovsxbw</c>), and <c>vpmaddwd</c> against the
@@ -34,11 +34,15 @@ public sealed partial class Int8DepthwiseConv2d
             Vector128Rows(op, input, output, scratch, begin, end);
             return;
         }
+        if (op.PairRows is not null)
+        {
+            Pairs3x3Avx2Rows(op, input, output, scratch, begin, end);
+            return;
+        }
         var rows = op.Rows;
         rows.Reset(scratch, op.InputZeroPoint);
         var s = op.Shape;
         int c = op.Channels, cs = op.BlockChannels, step = s.Window.StrideW * cs, pairs = op.Pairs, taps = op.Taps;
-        bool k3 = s.Window.KernelH == 3 && s.Window.KernelW == 3;
         ref byte window = ref MemoryMarshal.GetReference(scratch);
         ref short pw = ref MemoryMarshal.GetArrayDataReference(op.PairWeights);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(op.FoldedBias);
@@ -53,11 +57,6 @@ public sealed partial class Int8DepthwiseConv2d
                 var bias0 = Vector256.LoadUnsafe(ref bias, (nuint)b);
                 var bias1 = Vector256.LoadUnsafe(ref bias, (nuint)b + 8);
                 ref byte x = ref Unsafe.Add(ref window, b);
-                if (k3)
-                {
-                    Conv3x3Avx2(op, ref x, ref tap, ref wb, bias0, bias1, step, b, y, tail);
-                    continue;
-                }
                 for (int ow = 0; ow < s.OutW; ow++)
                 {
                     ref byte xp = ref Unsafe.Add(ref x, ow * step);

@@ -10,7 +10,8 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <c>vpmaddwd</c> on 512 bits per pair and 16 channels — the interleaved bytes of both halves join in one 256-bit register,
 /// widen to 32 int16 (<c>vpmovsxbw</c> zmm) and meet the block's 32 pair weights — then the AVX2 paths' output stage
 /// (OutputStage.Avx2.cs) on both halves and one truncating narrow (<c>vpmovdb</c>, exact: the values already lie
-/// in [−128, 127]). Same exactness argument as the AVX2 path.
+/// in [−128, 127]). Same exactness argument as the AVX2 path. 3×3 filters the pair layout fits run on the pair rows
+/// instead (Int8DepthwiseConv3x3.Avx512BW.cs).
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
@@ -29,11 +30,15 @@ public sealed partial class Int8DepthwiseConv2d
             Avx2Rows(op, input, output, scratch, begin, end);
             return;
         }
+        if (op.PairRows is not null)
+        {
+            Pairs3x3Avx512Rows(op, input, output, scratch, begin, end);
+            return;
+        }
         var rows = op.Rows;
         rows.Reset(scratch, op.InputZeroPoint);
         var s = op.Shape;
         int c = op.Channels, cs = op.BlockChannels, step = s.Window.StrideW * cs, pairs = op.Pairs, taps = op.Taps;
-        bool k3 = s.Window.KernelH == 3 && s.Window.KernelW == 3;
         ref byte window = ref MemoryMarshal.GetReference(scratch);
         ref short pw = ref MemoryMarshal.GetArrayDataReference(op.PairWeights);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(op.FoldedBias);
@@ -47,11 +52,6 @@ public sealed partial class Int8DepthwiseConv2d
                 ref short wb = ref Unsafe.Add(ref pw, b / Block * pairs * 2 * Block);
                 var bias16 = Vector512.LoadUnsafe(ref bias, (nuint)b);
                 ref byte x = ref Unsafe.Add(ref window, b);
-                if (k3)
-                {
-                    Conv3x3Avx512(op, ref x, ref tap, ref wb, bias16, step, b, y, tail);
-                    continue;
-                }
                 for (int ow = 0; ow < s.OutW; ow++)
                 {
                     ref byte xp = ref Unsafe.Add(ref x, ow * step);

@@ -49,6 +49,16 @@ public sealed partial class Int8DepthwiseConv2d
             FoldedBias[ch] = unchecked(bias[ch] - inputZeroPoint * sum);
         }
         Rows = new DepthwiseRows(shape, BlockChannels);
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && DepthwisePairRows.Fits(shape))
+        {
+            PairRows = new DepthwisePairRows(shape, BlockChannels, inputZeroPoint);
+            RowPairWeights = new short[BlockChannels * 3 * 2 * 2];
+            for (int ch = 0; ch < c; ch++)
+                for (int kh = 0; kh < 3; kh++)
+                    for (int kw = 0; kw < 3; kw++)
+                        RowPairWeights[((ch / Block * 3 + kh) * 2 + kw / 2) * 2 * Block + ch % Block * 2 + kw % 2] = weights[(kh * 3 + kw) * c + ch];
+            ShortStage = new DepthwiseShortStage(output, BlockChannels);
+        }
         ArmTables = BuildArmTables();
     }
 
@@ -62,8 +72,11 @@ public sealed partial class Int8DepthwiseConv2d
     public int InputZeroPoint { get; }
     public OutputStage Output { get; }
 
-    /// <summary>Bytes of scratch the SIMD paths need per call (the zero-point-padded row window, DepthwiseRows.cs); the reference needs none.</summary>
-    public int ScratchLength => Rows.ScratchLength;
+    /// <summary>
+    /// Bytes of scratch the SIMD paths need per call: the larger of the zero-point-padded row window (DepthwiseRows.cs) and,
+    /// where built, the x86 3×3 paths' widened pair rows (DepthwisePairRows.cs, about 4× the bytes); the reference needs none.
+    /// </summary>
+    public int ScratchLength => Math.Max(Rows.ScratchLength, PairRows?.ScratchLength ?? 0);
 
     /// <summary>[KH·KW][C]: the reference's weights.</summary>
     internal sbyte[] Weights { get; }
@@ -93,6 +106,18 @@ public sealed partial class Int8DepthwiseConv2d
     internal int[] FoldedBias { get; }
 
     internal DepthwiseRows Rows { get; }
+
+    /// <summary>The x86 3×3 paths' widened pair rows (DepthwisePairRows.cs), where the shape fits them; else null.</summary>
+    internal DepthwisePairRows? PairRows { get; }
+
+    /// <summary>
+    /// With <see cref="PairRows"/>: [BlockChannels / 16][kh 3][pair 2][16 channels][2] int16, pair 0 = <c>[w_kh,0, w_kh,1]</c>,
+    /// pair 1 = <c>[w_kh,2, 0]</c> (tap kw = 2 meets its position's first half; the second gets weight 0). Else empty.
+    /// </summary>
+    internal short[] RowPairWeights { get; } = [];
+
+    /// <summary>With <see cref="PairRows"/>: the output stage's short form in the tables the 3×3 pair path holds in registers.</summary>
+    internal DepthwiseShortStage? ShortStage { get; }
 
     /// <summary>Work items for threads: one per output row, Batch·OutH.</summary>
     public int RowCount => Shape.Batch * Shape.OutH;
