@@ -17,7 +17,7 @@ public class SessionThreadTests
     public static TheoryData<string> EdgeFiles()
         => new(FirmwareModels.All.Where(m => m.Edge is not null).Select(m => m.EdgePath).Append(LargeName));
 
-    private const string LargeName = "built: depthwise, add, pools on 2×33×31×24";
+    private const string LargeName = "built: depthwise, add, pools on 2×61×59×24";
 
     /// <summary>
     /// A model whose depthwise convolutions, Add and pools are large enough to split (the shipped ones' 28×28 layers are
@@ -26,7 +26,7 @@ public class SessionThreadTests
     private static ModelBuilder Large()
     {
         var b = new ModelBuilder(41);
-        int x = b.Input([2, 33, 31, 24]);
+        int x = b.Input([2, 61, 59, 24]);
         int d = b.Conv(x, 24, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), group: 24, relu: true);
         int a = b.Add(d, b.Lookup(d));
         int m = b.MaxPool(a, new Window2d(3, 3, 1, 1, 1, 1, 1, 1));

@@ -16,28 +16,12 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// bias, Int8DepthwiseConv2d.cs).
 /// </para>
 /// <para>
-/// Output stage per four lanes: <c>smull</c>/<c>smull2</c> give acc·M exactly in int64, the rounding 2^(n−1) is added
-/// (|p| &lt; 2^62 + 2^61), and <c>sshl</c> by −n is the arithmetic right shift by n (floor, no rounding: the contract's
-/// rounding is the added term); the quotient lies between 0 and acc, so <c>xtn</c> keeps it; then zero point and clamp as
-/// everywhere.
+/// Output stage per four lanes: <see cref="Arithmetic.OutputStage"/>'s four-lane stage, which on ARM64 is
+/// <c>smull</c>/<c>smull2</c>, the rounding added in int64 and <c>sshl</c> by −n (OutputStage.AdvSimd.cs).
 /// </para>
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
-    /// <summary>Per channel (padded to <see cref="BlockChannels"/>, with M = 0): M as int32, 2^(n−1) and −n as int64.</summary>
-    private (int[] M, long[] Rounding, long[] NegShift) ArmTables { get; }
-
-    private (int[], long[], long[]) BuildArmTables()
-    {
-        var (m, r, n) = (new int[BlockChannels], new long[BlockChannels], new long[BlockChannels]);
-        for (int c = 0; c < BlockChannels; c++)
-        {
-            var q = c < Channels ? Output.Multipliers[c] : new Arithmetic.QuantizedMultiplier(0, Arithmetic.QuantizedMultiplier.MaxShift);
-            (m[c], r[c], n[c]) = (q.Multiplier, 1L << (q.Shift - 1), -q.Shift);
-        }
-        return (m, r, n);
-    }
-
     /// <summary>The ARM64 NEON path, bit-exact with <see cref="RunScalar"/>; the Vector128 path where AdvSimd is not supported.</summary>
     public static void RunAdvSimd(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch)
     {
@@ -57,7 +41,7 @@ public sealed partial class Int8DepthwiseConv2d
         rows.Reset(scratch, op.InputZeroPoint);
         var s = op.Shape;
         int c = op.Channels, cs = op.BlockChannels, step = s.Window.StrideW * cs, taps = op.Taps;
-        var tables = op.ArmTables;
+        var stage = op.Output;
         ref byte window = ref MemoryMarshal.GetReference(scratch);
         ref sbyte w = ref MemoryMarshal.GetArrayDataReference(op.PaddedWeights);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(op.FoldedBias);
@@ -99,8 +83,8 @@ public sealed partial class Int8DepthwiseConv2d
                         a2 = AdvSimd.AddWideningLower(a2, ph.GetLower());
                         a3 = AdvSimd.AddWideningUpper(a3, ph);
                     }
-                    var q01 = Vector128.Narrow(StageAdvSimd(op, tables, a0, b), b + 4 < c ? StageAdvSimd(op, tables, a1, b + 4) : default);
-                    var q23 = Vector128.Narrow(b + 8 < c ? StageAdvSimd(op, tables, a2, b + 8) : default, b + 12 < c ? StageAdvSimd(op, tables, a3, b + 12) : default);
+                    var q01 = Vector128.Narrow(stage.Apply(a0, b), b + 4 < c ? stage.Apply(a1, b + 4) : default);
+                    var q23 = Vector128.Narrow(b + 8 < c ? stage.Apply(a2, b + 8) : default, b + 12 < c ? stage.Apply(a3, b + 12) : default);
                     var bytes = Vector128.Narrow(q01, q23);
                     var yp = y.Slice(ow * c);
                     if (b + Block <= c) bytes.StoreUnsafe(ref MemoryMarshal.GetReference(yp), (nuint)b);
@@ -111,22 +95,5 @@ public sealed partial class Int8DepthwiseConv2d
                     }
                 }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> StageAdvSimd(Int8DepthwiseConv2d op, (int[] M, long[] Rounding, long[] NegShift) t, Vector128<int> acc, int channel)
-    {
-        var m = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(t.M), (nuint)channel);
-        ref long r = ref MemoryMarshal.GetArrayDataReference(t.Rounding);
-        ref long n = ref MemoryMarshal.GetArrayDataReference(t.NegShift);
-        var lo = AdvSimd.MultiplyWideningLower(acc.GetLower(), m.GetLower()) + Vector128.LoadUnsafe(ref r, (nuint)channel);
-        var hi = AdvSimd.MultiplyWideningUpper(acc, m) + Vector128.LoadUnsafe(ref r, (nuint)channel + 2);
-        lo = AdvSimd.ShiftArithmetic(lo, Vector128.LoadUnsafe(ref n, (nuint)channel));
-        hi = AdvSimd.ShiftArithmetic(hi, Vector128.LoadUnsafe(ref n, (nuint)channel + 2));
-        var v = AdvSimd.ExtractNarrowingUpper(AdvSimd.ExtractNarrowingLower(lo), hi);
-        var stage = op.Output;
-        int zp = stage.OutputZeroPoint;
-        v = Vector128.Min(Vector128.Max(v, Vector128.Create(stage.Clamp.Min - zp)), Vector128.Create(stage.Clamp.Max - zp));
-        return v + Vector128.Create(zp);
     }
 }

@@ -86,8 +86,8 @@ internal sealed class Int8ConvOp(OpReader r, Int8Conv2d kernel, KernelPath path)
     public override KernelPath Path { get; } = Int8Conv2d.PathFor(path);
     public override int ScratchBytes => Path != KernelPath.Scalar ? KernelOp.ScratchLength : 0;
 
-    /// <summary>Blocks of output pixels × blocks of output-channel panels; the scalar reference runs whole.</summary>
-    public override int WorkItems => Path != KernelPath.Scalar ? KernelOp.WorkItems : 1;
+    /// <summary>Blocks of output pixels × blocks of output-channel panels, when the operator is large enough to split; the scalar reference runs whole.</summary>
+    public override int WorkItems => Path != KernelPath.Scalar && (long)KernelOp.Shape.OutputLength * KernelOp.Shape.KernelLength >= MinWorkToSplit ? KernelOp.WorkItems : 1;
 
     public override void Run(in ArenaView arena)
         => Int8Conv2d.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, Path);
@@ -101,16 +101,13 @@ internal sealed class Int8ConvOp(OpReader r, Int8Conv2d kernel, KernelPath path)
 
 internal sealed class Int8DepthwiseConvOp(OpReader r, Int8DepthwiseConv2d kernel, KernelPath path) : SessionOp(r)
 {
-    /// <summary>Below this many multiply-adds the operator runs whole: waking threads would cost more than it saves.</summary>
-    private const long MinMacsToSplit = 1 << 16;
-
     public Int8DepthwiseConv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8DepthwiseConv2d);
     public override KernelPath Path => Int8DepthwiseConv2d.PathFor(path);
     public override int ScratchBytes => Path == KernelPath.Scalar ? 0 : KernelOp.ScratchLength;
 
     /// <summary>Output rows (Batch·OutH), when the operator is large enough to split.</summary>
-    public override int WorkItems => (long)KernelOp.Shape.OutputLength * KernelOp.Taps >= MinMacsToSplit ? KernelOp.RowCount : 1;
+    public override int WorkItems => (long)KernelOp.Shape.OutputLength * KernelOp.Taps >= MinWorkToSplit ? KernelOp.RowCount : 1;
 
     public override void Run(in ArenaView arena)
         => Int8DepthwiseConv2d.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, path);

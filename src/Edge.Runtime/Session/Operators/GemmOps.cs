@@ -66,8 +66,8 @@ internal sealed class Int8GemmOp(OpReader r, Int8Gemm kernel, KernelPath path) :
     public override KernelPath Path { get; } = Int8Gemm.PathFor(path);
     public override int ScratchBytes => Path != KernelPath.Scalar ? KernelOp.ScratchLength : 0;
 
-    /// <summary>Blocks of rows × blocks of output panels (a one-row GEMM splits over its outputs); the scalar reference runs whole.</summary>
-    public override int WorkItems => Path != KernelPath.Scalar ? KernelOp.WorkItems : 1;
+    /// <summary>Blocks of rows × blocks of output panels (a one-row GEMM splits over its outputs), when the operator is large enough to split; the scalar reference runs whole.</summary>
+    public override int WorkItems => Path != KernelPath.Scalar && (long)KernelOp.OutputLength * KernelOp.InFeatures >= MinWorkToSplit ? KernelOp.WorkItems : 1;
 
     public override void Run(in ArenaView arena)
         => Int8Gemm.Run(KernelOp, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), arena.Scratch, Path);

@@ -105,7 +105,7 @@ internal sealed class Int8AveragePoolOp(OpReader r, Int8AveragePool kernel, Kern
 internal static class PoolSplit
 {
     public static int Items(Pool2dShape s, int rows)
-        => (long)s.OutputLength * s.Window.KernelH * s.Window.KernelW >= 1 << 16 ? rows : 1;
+        => (long)s.OutputLength * s.Window.KernelH * s.Window.KernelW >= SessionOp.MinWorkToSplit ? rows : 1;
 }
 
 internal sealed class Int8GlobalAveragePoolOp(OpReader r, Int8GlobalAveragePool kernel, KernelPath path) : SessionOp(r)
