@@ -21,57 +21,24 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// </summary>
 internal static partial class Int8GemmTile
 {
-    private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, ref int tile)
-    {
-        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<int> c20 = default, c21 = default, c30 = default, c31 = default;
-        var ones = Vector256.Create((short)1);
-        ref sbyte a1 = ref Unsafe.Add(ref a, lda);
-        ref sbyte a2 = ref Unsafe.Add(ref a1, lda);
-        ref sbyte a3 = ref Unsafe.Add(ref a2, lda);
-        for (nint q = 0; q < quads; q++)
-        {
-            var b0 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));
-            var b1 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes + 32));
-            var x = Vector256.Create(Quad(ref a, q)).AsSByte();
-            var ax = Avx2.Abs(x);
-            c00 += Avx2Dot(ax, x, b0, ones);
-            c01 += Avx2Dot(ax, x, b1, ones);
-            x = Vector256.Create(Quad(ref a1, q)).AsSByte();
-            ax = Avx2.Abs(x);
-            c10 += Avx2Dot(ax, x, b0, ones);
-            c11 += Avx2Dot(ax, x, b1, ones);
-            x = Vector256.Create(Quad(ref a2, q)).AsSByte();
-            ax = Avx2.Abs(x);
-            c20 += Avx2Dot(ax, x, b0, ones);
-            c21 += Avx2Dot(ax, x, b1, ones);
-            x = Vector256.Create(Quad(ref a3, q)).AsSByte();
-            ax = Avx2.Abs(x);
-            c30 += Avx2Dot(ax, x, b0, ones);
-            c31 += Avx2Dot(ax, x, b1, ones);
-        }
-        c00.StoreUnsafe(ref tile, 0);
-        c01.StoreUnsafe(ref tile, 8);
-        c10.StoreUnsafe(ref tile, 16);
-        c11.StoreUnsafe(ref tile, 24);
-        c20.StoreUnsafe(ref tile, 32);
-        c21.StoreUnsafe(ref tile, 40);
-        c30.StoreUnsafe(ref tile, 48);
-        c31.StoreUnsafe(ref tile, 56);
-    }
-
     /// <summary>
-    /// <see cref="Avx2Rows4"/> with the output stage in registers, for a full panel (16 channels) whose two 8-channel
-    /// halves take the short stage (<see cref="OutputStage.IsShort"/>): the accumulators start from the folded bias, the
-    /// stage requantizes them in place, two saturating packs and one permutation turn each pair of rows into 32 bytes, and
-    /// the fused activation's clamp runs on those bytes. The <paramref name="rows"/> valid rows are stored, the panel's
+    /// The 4×16 tile over the whole K loop. Without a <paramref name="stage"/> its int32 sums go to <paramref name="tile"/>
+    /// (the caller adds the bias and applies the output stage). With one — a panel whose real channels take the short
+    /// stage (<see cref="OutputStage.IsShort"/>) — the output stage runs in registers: the accumulators start from the
+    /// folded bias (<paramref name="bias"/>), the stage requantizes them in place, two saturating packs and one permutation
+    /// turn each pair of rows into 32 bytes, and the fused activation's clamp runs on those bytes. The <paramref name="rows"/> valid rows are stored, the panel's
     /// <paramref name="count"/> real channels each; <paramref name="c1"/> is the channel whose stage tables serve lanes
     /// 8–15 (c0 + 8, or c0 itself when the panel has at most 8 real channels and those lanes are never stored).
     /// </summary>
-    private static void Avx2Rows4Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int c1, int count, int rows, ref sbyte y, nint ldc)
+    private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int c1, int count,
+        int rows, ref sbyte y, nint ldc, ref int tile)
     {
-        var c00 = Vector256.LoadUnsafe(ref bias);
-        var c01 = Vector256.LoadUnsafe(ref bias, 8);
+        Vector256<int> c00 = default, c01 = default;
+        if (stage is not null)
+        {
+            c00 = Vector256.LoadUnsafe(ref bias);
+            c01 = Vector256.LoadUnsafe(ref bias, 8);
+        }
         Vector256<int> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
         var ones = Vector256.Create((short)1);
         ref sbyte a1 = ref Unsafe.Add(ref a, lda);
@@ -97,6 +64,18 @@ internal static partial class Int8GemmTile
             ax = Avx2.Abs(x);
             c30 += Avx2Dot(ax, x, b0, ones);
             c31 += Avx2Dot(ax, x, b1, ones);
+        }
+        if (stage is null)
+        {
+            c00.StoreUnsafe(ref tile, 0);
+            c01.StoreUnsafe(ref tile, 8);
+            c10.StoreUnsafe(ref tile, 16);
+            c11.StoreUnsafe(ref tile, 24);
+            c20.StoreUnsafe(ref tile, 32);
+            c21.StoreUnsafe(ref tile, 40);
+            c30.StoreUnsafe(ref tile, 48);
+            c31.StoreUnsafe(ref tile, 56);
+            return;
         }
         // Every lane requantized before the first store: a store through y could alias the stage's tables as far as the
         // JIT knows, and would make it reload them for the lanes after it.

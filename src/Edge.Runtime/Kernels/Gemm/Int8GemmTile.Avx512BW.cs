@@ -14,50 +14,18 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// </summary>
 internal static partial class Int8GemmTile
 {
-    private static void Avx512BWRows8(ref sbyte a, nint lda, ref sbyte b, int quads, ref int tile)
-    {
-        Vector512<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        var ones = Vector512.Create((short)1);
-        ref sbyte a1 = ref Unsafe.Add(ref a, lda);
-        ref sbyte a2 = ref Unsafe.Add(ref a1, lda);
-        ref sbyte a3 = ref Unsafe.Add(ref a2, lda);
-        ref sbyte a4 = ref Unsafe.Add(ref a3, lda);
-        ref sbyte a5 = ref Unsafe.Add(ref a4, lda);
-        ref sbyte a6 = ref Unsafe.Add(ref a5, lda);
-        ref sbyte a7 = ref Unsafe.Add(ref a6, lda);
-        for (nint q = 0; q < quads; q++)
-        {
-            var w = Vector512.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));
-            var nw = Vector512<sbyte>.Zero - w;
-            c0 += Avx512Dot(Quad(ref a, q), w, nw, ones);
-            c1 += Avx512Dot(Quad(ref a1, q), w, nw, ones);
-            c2 += Avx512Dot(Quad(ref a2, q), w, nw, ones);
-            c3 += Avx512Dot(Quad(ref a3, q), w, nw, ones);
-            c4 += Avx512Dot(Quad(ref a4, q), w, nw, ones);
-            c5 += Avx512Dot(Quad(ref a5, q), w, nw, ones);
-            c6 += Avx512Dot(Quad(ref a6, q), w, nw, ones);
-            c7 += Avx512Dot(Quad(ref a7, q), w, nw, ones);
-        }
-        Store(c0, ref tile, 0);
-        Store(c1, ref tile, 16);
-        Store(c2, ref tile, 32);
-        Store(c3, ref tile, 48);
-        Store(c4, ref tile, 64);
-        Store(c5, ref tile, 80);
-        Store(c6, ref tile, 96);
-        Store(c7, ref tile, 112);
-    }
-
     /// <summary>
-    /// <see cref="Avx512BWRows8"/> with the output stage in registers, for a full panel whose two 8-channel halves take the
-    /// short stage (<see cref="OutputStage.IsShort"/>): accumulators from the folded bias, the 16-lane short stage, then
+    /// The 8×16 tile over the whole K loop. Without a <paramref name="stage"/> its sums go to <paramref name="tile"/> (the
+    /// caller adds the bias and applies the stage); with one — a panel whose real channels take the short stage
+    /// (<see cref="OutputStage.IsShort"/>) — the stage runs in registers: accumulators from the folded bias, the 16-lane short stage, then
     /// <c>vpmovsdb</c> (int32 → int8 with signed saturation: the clamp to [−128, 127]) and the fused activation's clamp on
     /// the 16 bytes of each of the <paramref name="rows"/> valid rows, of which the panel's <paramref name="count"/> real
     /// channels are stored (with at most 8, lanes 8–15 come from zero weights and the stage tables past them, never stored).
     /// </summary>
-    private static void Avx512BWRows8Staged(ref sbyte a, nint lda, ref sbyte b, int quads, ref int bias, OutputStage stage, int c0, int count, int rows, ref sbyte y, nint ldc)
+    private static void Avx512BWRows8(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int count,
+        int rows, ref sbyte y, nint ldc, ref int tile)
     {
-        var c0v = Vector512.LoadUnsafe(ref bias);
+        var c0v = stage is null ? default : Vector512.LoadUnsafe(ref bias);
         Vector512<int> c1 = c0v, c2 = c0v, c3 = c0v, c4 = c0v, c5 = c0v, c6 = c0v, c7 = c0v;
         var ones = Vector512.Create((short)1);
         ref sbyte a1 = ref Unsafe.Add(ref a, lda);
@@ -79,6 +47,18 @@ internal static partial class Int8GemmTile
             c5 += Avx512Dot(Quad(ref a5, q), w, nw, ones);
             c6 += Avx512Dot(Quad(ref a6, q), w, nw, ones);
             c7 += Avx512Dot(Quad(ref a7, q), w, nw, ones);
+        }
+        if (stage is null)
+        {
+            Store(c0v, ref tile, 0);
+            Store(c1, ref tile, 16);
+            Store(c2, ref tile, 32);
+            Store(c3, ref tile, 48);
+            Store(c4, ref tile, 64);
+            Store(c5, ref tile, 80);
+            Store(c6, ref tile, 96);
+            Store(c7, ref tile, 112);
+            return;
         }
         var clamp = stage.Clamp;
         Avx512StoreRow(stage.RequantizeShort(c0v, c0), clamp, ref y, count);

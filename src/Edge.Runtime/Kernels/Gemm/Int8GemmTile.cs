@@ -76,17 +76,17 @@ internal static partial class Int8GemmTile
                 // A panel on the short stage: the tile keeps its sums in registers up to the bytes it stores.
                 ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), group * w.PaddedChannelsPerGroup + p * GemmPanels.Width);
                 ref sbyte yc = ref Unsafe.Add(ref y, c0);
-                if (path == KernelPath.Avx512BW) Avx512BWRows8Staged(ref a, lda, ref b, quads, ref bias, stage, c0, count, rows, ref yc, ldc);
-                else Avx2Rows4Staged(ref a, lda, ref b, quads, ref bias, stage, c0, c1, count, rows, ref yc, ldc);
+                if (path == KernelPath.Avx512BW) Avx512BWRows8(ref a, lda, ref b, quads, stage, ref bias, c0, count, rows, ref yc, ldc, ref t);
+                else Avx2Rows4(ref a, lda, ref b, quads, stage, ref bias, c0, c1, count, rows, ref yc, ldc, ref t);
                 continue;
             }
             switch (path)
             {
                 case KernelPath.Avx512BW:
-                    if (one) Avx512BWRows1(ref a, ref b, quads, ref t); else Avx512BWRows8(ref a, lda, ref b, quads, ref t);
+                    if (one) Avx512BWRows1(ref a, ref b, quads, ref t); else Avx512BWRows8(ref a, lda, ref b, quads, null, ref t, 0, 0, rows, ref y, ldc, ref t);
                     break;
                 case KernelPath.Avx2:
-                    if (one) Avx2Rows1(ref a, ref b, quads, ref t); else Avx2Rows4(ref a, lda, ref b, quads, ref t);
+                    if (one) Avx2Rows1(ref a, ref b, quads, ref t); else Avx2Rows4(ref a, lda, ref b, quads, null, ref t, 0, 0, 0, rows, ref y, ldc, ref t);
                     break;
                 case KernelPath.AdvSimdDp:
                     if (one) AdvSimdDpRows1(ref a, ref b, quads, ref t); else AdvSimdDpRows4(ref a, lda, ref b, quads, ref t);
