@@ -21,8 +21,8 @@ public class GemmWorkSplitTests
     public void Any_split_of_the_work_items_gives_the_bytes_of_Run(KernelPath path)
     {
         var b = new ModelBuilder(seed: 11);
-        int x = b.Input([1, 23, 19, 5]);
-        int c1 = b.Conv(x, 24, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), relu: true);          // im2col, 437 pixels
+        int x = b.Input([1, 31, 29, 5]);   // every operator above SessionOp.MinWorkToSplit
+        int c1 = b.Conv(x, 24, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), relu: true);          // im2col, 899 pixels
         int c2 = b.Conv(c1, 40, new Window2d(1, 1));                                        // 1×1 in place
         int c3 = b.Conv(c2, 20, new Window2d(3, 3, 2, 2, 0, 1, 1, 0), group: 4);             // grouped, strided
         int g = b.Gemm(c3, 70);                                                             // one row: splits over panels
