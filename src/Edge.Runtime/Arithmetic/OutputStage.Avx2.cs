@@ -109,50 +109,85 @@ public sealed partial class OutputStage
     /// <see cref="IsShort"/>, as int32 lanes, without the clamp: for the microkernels that clamp after packing to bytes
     /// (saturating packs clamp to [−128, 127], then <c>vpmaxsb</c>/<c>vpminsb</c> to the fused activation's range — the same
     /// value as clamping in int32, since the clamp's range lies inside the int8 one). The sum cannot wrap: with n ≥ 32 and
-    /// M &lt; 2^31 the requantized value is at most 2^30 + 1 in magnitude. Arithmetic as <see cref="Apply(Vector256{int}, int)"/>'s
-    /// short stage; the odd lanes' multipliers are read as the eight from c + 1, whose low dwords per int64 are M[c + 2i + 1].
+    /// M &lt; 2^31 the requantized value is at most 2^30 + 1 in magnitude.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector256<int> RequantizeShort(Vector256<int> acc, int channel)
+    internal Vector256<int> RequantizeShort(Vector256<int> acc, int channel) => LoadShort(channel).Requantize(acc) + Vector256.Create(OutputZeroPoint);
+
+    /// <summary>
+    /// <see cref="RequantizeShort(Vector256{int}, int)"/> on sixteen lanes with AVX-512F: channels [c, c + 16), where c and
+    /// c + 8 are both <see cref="IsShort"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Vector512<int> RequantizeShort(Vector512<int> acc, int channel) => LoadShort16(channel).Requantize(acc) + Vector512.Create(OutputZeroPoint);
+
+    /// <summary>
+    /// The short stage's constants of the eight channels from <paramref name="channel"/> (<see cref="IsShort"/>): memory
+    /// operands when used at once, or held in registers across a row of pixels (the depthwise 3×3 kernels). The odd lanes'
+    /// multipliers are the eight from c + 1, whose low dwords per int64 are M[c + 2i + 1] (what <c>vpmuldq</c> reads).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ShortLanes LoadShort(int channel)
     {
         ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
-        var even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref m, (nuint)channel))
-            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1));
-        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref m, (nuint)channel + 1))
-            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1));
-        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
-        return Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32())
-            + Vector256.Create(OutputZeroPoint);
+        return new(Vector256.LoadUnsafe(ref m, (nuint)channel), Vector256.LoadUnsafe(ref m, (nuint)channel + 1),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1)),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1)),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32());
+    }
+
+    /// <summary>The constants of the sixteen channels from <paramref name="channel"/> (it and c + 8 <see cref="IsShort"/>), for AVX-512F.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ShortLanes16 LoadShort16(int channel)
+    {
+        ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
+        return new(Vector512.LoadUnsafe(ref m, (nuint)channel), Vector512.LoadUnsafe(ref m, (nuint)channel + 1),
+            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1)),
+            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1)),
+            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32());
     }
 
     /// <summary>
-    /// <see cref="RequantizeShort(Vector256{int}, int)"/> on sixteen lanes with AVX-512F: channels [c, c + 16), where c and c + 8 are both
-    /// <see cref="IsShort"/>.
+    /// Eight channels' short-stage constants and the short stage itself, <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> for n ≥ 32 (derived
+    /// in <see cref="Apply(Vector256{int}, int)"/>'s remarks): the one implementation the GEMM tiles, the depthwise kernels
+    /// and <see cref="Apply(Vector256{int}, int)"/> share.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector512<int> RequantizeShort(Vector512<int> acc, int channel)
+    internal readonly struct ShortLanes(Vector256<int> multiplier, Vector256<int> oddMultiplier, Vector256<long> roundingEven, Vector256<long> roundingOdd, Vector256<uint> shift)
     {
-        ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
-        var even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref m, (nuint)channel))
-            + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1));
-        var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref m, (nuint)channel + 1))
-            + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1));
-        // Odd dwords from odd (its high dwords), even dwords from even's high dwords shifted down.
-        var high = Vector512.ConditionalSelect(Vector512.Create(-1L << 32).AsInt32(), odd.AsInt32(), Avx512F.ShiftRightLogical(even, 32).AsInt32());
-        return Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32())
-            + Vector512.Create(OutputZeroPoint);
+        /// <summary>The requantized accumulators, before the zero point and the clamp.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Requantize(Vector256<int> acc)
+        {
+            var even = Avx2.Multiply(acc, multiplier) + roundingEven;
+            var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier) + roundingOdd;
+            // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place. vpblendd
+            // has no EVEX form, so where AVX-512 VL gives the JIT registers 16–31 a bitwise select (vpternlogd) does the
+            // blend without moving its operands through memory.
+            var evenHigh = Avx2.ShiftRightLogical(even, 32).AsInt32();
+            var high = Avx512F.VL.IsSupported
+                ? Vector256.ConditionalSelect(Vector256.Create(~0L << 32).AsInt32(), odd.AsInt32(), evenHigh)
+                : Avx2.Blend(evenHigh, odd.AsInt32(), 0b1010_1010);
+            return Avx2.ShiftRightArithmeticVariable(high, shift);
+        }
+    }
+
+    /// <summary>Sixteen channels' short-stage constants and the stage on 512 bits (AVX-512F), as <see cref="ShortLanes"/>.</summary>
+    internal readonly struct ShortLanes16(Vector512<int> multiplier, Vector512<int> oddMultiplier, Vector512<long> roundingEven, Vector512<long> roundingOdd, Vector512<uint> shift)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Requantize(Vector512<int> acc)
+        {
+            var even = Avx512F.Multiply(acc, multiplier) + roundingEven;
+            var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier) + roundingOdd;
+            var high = Vector512.ConditionalSelect(Vector512.Create(~0L << 32).AsInt32(), odd.AsInt32(), Avx512F.ShiftRightLogical(even, 32).AsInt32());
+            return Avx512F.ShiftRightArithmeticVariable(high, shift);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<int> ApplyShort(Vector256<int> acc, int channel)
     {
-        var m = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier), (nuint)channel);
-        var even = Avx2.Multiply(acc, m) + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1));
-        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32())
-            + Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1));
-        // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place.
-        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
-        var v = Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32());
+        var v = LoadShort(channel).Requantize(acc);
         int zp = OutputZeroPoint;
         return Vector256.Min(Vector256.Max(v, Vector256.Create(Clamp.Min - zp)), Vector256.Create(Clamp.Max - zp)) + Vector256.Create(zp);
     }

@@ -151,7 +151,7 @@ public sealed partial class Int8DepthwiseConv2d
     /// </summary>
     private readonly struct ShortNarrow(DepthwiseShortStage stage, int b) : INarrowPair<ShortNarrow>
     {
-        private readonly DepthwiseShortStage.Lanes lower = stage.Load(b), upper = stage.Load(b + 8);
+        private readonly Arithmetic.OutputStage.ShortLanes lower = stage.Load(b), upper = stage.Load(b + 8);
         private readonly Vector256<short> low = Vector256.Create((short)stage.Low), high = Vector256.Create((short)stage.High), zp = Vector256.Create((short)stage.ZeroPoint);
 
         public static ShortNarrow For(Int8DepthwiseConv2d op, int b) => new(op.ShortStage!, b);

@@ -110,7 +110,7 @@ public sealed partial class Int8DepthwiseConv2d
     /// <summary><see cref="DepthwiseShortStage"/>'s constants of one block on 16 lanes, in registers; the clamp in int32, then <c>vpmovdb</c>.</summary>
     private readonly struct ShortNarrow16(DepthwiseShortStage stage, int b) : INarrow16<ShortNarrow16>
     {
-        private readonly DepthwiseShortStage.Lanes16 lanes = stage.Load16(b);
+        private readonly Arithmetic.OutputStage.ShortLanes16 lanes = stage.Load16(b);
         private readonly Vector512<int> low = Vector512.Create(stage.Low), high = Vector512.Create(stage.High), zp = Vector512.Create(stage.ZeroPoint);
 
         public static ShortNarrow16 For(Int8DepthwiseConv2d op, int b) => new(op.ShortStage!, b);
