@@ -80,10 +80,20 @@ internal static partial class Int8GemmTile
         // Every lane requantized before the first store: a store through y could alias the stage's tables as far as the
         // JIT knows, and would make it reload them for the lanes after it.
         var clamp = stage.Clamp;
-        var r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c1),
-            stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c1), clamp);
-        var r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c1),
-            stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c1), clamp);
+        Vector256<sbyte> r01, r23;
+        if (count > 8)
+        {
+            r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c1),
+                stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c1), clamp);
+            r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c1),
+                stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c1), clamp);
+        }
+        else
+        {
+            // At most 8 real channels: lanes 8–15 are never stored, so they are not requantized either.
+            r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), default, stage.RequantizeShort(c10, c0), default, clamp);
+            r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), default, stage.RequantizeShort(c30, c0), default, clamp);
+        }
         StoreRow(r01.GetLower(), ref y, count);
         if (rows > 1) StoreRow(r01.GetUpper(), ref Unsafe.Add(ref y, ldc), count);
         if (rows > 2) StoreRow(r23.GetLower(), ref Unsafe.Add(ref y, 2 * ldc), count);

@@ -154,14 +154,29 @@ internal static partial class Int8GemmTile
             v.StoreUnsafe(ref y);
             return;
         }
-        ulong lo = v.AsUInt64().GetElement(0), hi = v.AsUInt64().GetElement(1);
+        // Stores of 8, 4, 2 and 1 bytes, as the count's bits say: at most four, never past the count.
+        ref byte dst = ref Unsafe.As<sbyte, byte>(ref y);
+        ulong bits = v.AsUInt64().GetElement(0);
+        int j = 0;
         if (count >= 8)
         {
-            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), lo);
-            for (int j = 8; j < count; j++, hi >>= 8) Unsafe.Add(ref y, j) = (sbyte)hi;
-            return;
+            Unsafe.WriteUnaligned(ref dst, bits);
+            bits = v.AsUInt64().GetElement(1);
+            j = 8;
         }
-        for (int j = 0; j < count; j++, lo >>= 8) Unsafe.Add(ref y, j) = (sbyte)lo;
+        if ((count & 4) != 0)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, j), (uint)bits);
+            bits >>= 32;
+            j += 4;
+        }
+        if ((count & 2) != 0)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, j), (ushort)bits);
+            bits >>= 16;
+            j += 2;
+        }
+        if ((count & 1) != 0) Unsafe.Add(ref dst, j) = (byte)bits;
     }
 
     /// <summary>
