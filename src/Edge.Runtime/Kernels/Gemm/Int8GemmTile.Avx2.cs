@@ -26,11 +26,11 @@ internal static partial class Int8GemmTile
     /// (the caller adds the bias and applies the output stage). With one — a panel whose real channels take the short
     /// stage (<see cref="OutputStage.IsShort"/>) — the output stage runs in registers: the accumulators start from the
     /// folded bias (<paramref name="bias"/>), the stage requantizes them in place, two saturating packs and one permutation
-    /// turn each pair of rows into 32 bytes, and the fused activation's clamp runs on those bytes. The <paramref name="rows"/> valid rows are stored, the panel's
-    /// <paramref name="count"/> real channels each; <paramref name="c1"/> is the channel whose stage tables serve lanes
-    /// 8–15 (c0 + 8, or c0 itself when the panel has at most 8 real channels and those lanes are never stored).
+    /// turn each pair of rows into 32 bytes, and the fused activation's clamp runs on those bytes. The <paramref name="rows"/>
+    /// valid rows are stored, the panel's <paramref name="count"/> real channels each (lanes 8–15 are requantized only
+    /// when there are more than 8).
     /// </summary>
-    private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int c1, int count,
+    private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int count,
         int rows, ref sbyte y, nint ldc, ref int tile)
     {
         Vector256<int> c00 = default, c01 = default;
@@ -83,10 +83,10 @@ internal static partial class Int8GemmTile
         Vector256<sbyte> r01, r23;
         if (count > 8)
         {
-            r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c1),
-                stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c1), clamp);
-            r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c1),
-                stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c1), clamp);
+            r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c0 + 8),
+                stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c0 + 8), clamp);
+            r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c0 + 8),
+                stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c0 + 8), clamp);
         }
         else
         {

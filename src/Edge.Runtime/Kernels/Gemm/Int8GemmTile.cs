@@ -71,13 +71,13 @@ internal static partial class Int8GemmTile
         for (int p = panelBegin; p < panelEnd; p++)
         {
             ref sbyte b = ref Unsafe.Add(ref b0, w.PanelOffset(group, p));
-            if (!one && (path == KernelPath.Avx2 || path == KernelPath.Avx512BW) && IsStagedPanel(w, stage, group, p, out int c0, out int c1, out int count))
+            if (!one && (path == KernelPath.Avx2 || path == KernelPath.Avx512BW) && IsStagedPanel(w, stage, group, p, out int c0, out int count))
             {
                 // A panel on the short stage: the tile keeps its sums in registers up to the bytes it stores.
                 ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), group * w.PaddedChannelsPerGroup + p * GemmPanels.Width);
                 ref sbyte yc = ref Unsafe.Add(ref y, c0);
                 if (path == KernelPath.Avx512BW) Avx512BWRows8(ref a, lda, ref b, quads, stage, ref bias, c0, count, rows, ref yc, ldc, ref t);
-                else Avx2Rows4(ref a, lda, ref b, quads, stage, ref bias, c0, c1, count, rows, ref yc, ldc, ref t);
+                else Avx2Rows4(ref a, lda, ref b, quads, stage, ref bias, c0, count, rows, ref yc, ldc, ref t);
                 continue;
             }
             switch (path)
@@ -86,7 +86,7 @@ internal static partial class Int8GemmTile
                     if (one) Avx512BWRows1(ref a, ref b, quads, ref t); else Avx512BWRows8(ref a, lda, ref b, quads, null, ref t, 0, 0, rows, ref y, ldc, ref t);
                     break;
                 case KernelPath.Avx2:
-                    if (one) Avx2Rows1(ref a, ref b, quads, ref t); else Avx2Rows4(ref a, lda, ref b, quads, null, ref t, 0, 0, 0, rows, ref y, ldc, ref t);
+                    if (one) Avx2Rows1(ref a, ref b, quads, ref t); else Avx2Rows4(ref a, lda, ref b, quads, null, ref t, 0, 0, rows, ref y, ldc, ref t);
                     break;
                 case KernelPath.AdvSimdDp:
                     if (one) AdvSimdDpRows1(ref a, ref b, quads, ref t); else AdvSimdDpRows4(ref a, lda, ref b, quads, ref t);
@@ -131,17 +131,15 @@ internal static partial class Int8GemmTile
     /// True when panel <paramref name="panel"/> of <paramref name="group"/> takes the staged tiles: its real channels
     /// (<paramref name="count"/>, 1–16, from <paramref name="c0"/> counted over all groups) all take the output stage's
     /// short form, as every conv, depthwise and GEMM layer of a calibrated model does (multipliers below ½: shifts ≥ 32).
-    /// <paramref name="c1"/> is the channel whose tables serve lanes 8–15: c0 + 8, or c0 when the panel has at most 8 real
-    /// channels (those lanes are then computed from zero weights and never stored; the stage's tables reach 16 lanes past
-    /// any channel, so the 16-lane AVX-512 form reads inside them).
+    /// With at most 8 real channels only the 8 from c0 need it: lanes 8–15 come from zero weights and are never stored
+    /// (the stage's tables reach 16 lanes past any channel, so the 16-lane AVX-512 form reads inside them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0, out int c1, out int count)
+    private static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0, out int count)
     {
         int n0 = panel * GemmPanels.Width;
         count = Math.Min(GemmPanels.Width, w.ChannelsPerGroup - n0);
         c0 = group * w.ChannelsPerGroup + n0;
-        c1 = count > 8 ? c0 + 8 : c0;
         return stage.IsShort(c0) && (count <= 8 || stage.IsShort(c0 + 8));
     }
 
