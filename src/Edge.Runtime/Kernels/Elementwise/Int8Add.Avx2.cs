@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Edge.Runtime.Arithmetic;
 
 namespace Edge.Runtime.Kernels.Elementwise;
 
@@ -11,9 +12,10 @@ namespace Edge.Runtime.Kernels.Elementwise;
 /// Per block, as the Vector128 path: <c>a − zp_a</c>, <c>b − zp_b</c> in int16 widened to int32, the inputs' rescale by
 /// <see cref="ShiftedRequantizer"/> on eight lanes (int32 only, exact), <c>v = a' + b'</c> (|v| &lt; 2^28). The output's
 /// requantization needs int64: where its shift n_o is at least 32 (r_o &lt; ½, the case of every calibrated residual,
-/// r_o ≈ 2^−19·s_max2/s_out) it is the output stage's short form — <c>vpmuldq</c> forms <c>v·M_o</c> exactly on the even
+/// r_o ≈ 2^−19·s_max2/s_out) it is the output stage's short form (<see cref="OutputStage.ShortLanes"/>, one multiplier
+/// for every lane) — <c>vpmuldq</c> forms <c>v·M_o</c> exactly on the even
 /// lanes and on the odd lanes shifted down, <c>2^(n_o−1)</c> is added in int64, the high dwords give
-/// <c>⌊(v·M_o + 2^(n_o−1)) / 2^32⌋</c> and <c>vpsrad</c> by n_o − 32 finishes the floor division by 2^n_o (floor divisions by powers
+/// <c>⌊(v·M_o + 2^(n_o−1)) / 2^32⌋</c> and <c>vpsravd</c> by n_o − 32 finishes the floor division by 2^n_o (floor divisions by powers
 /// of two compose). The result lies between 0 and v, <c>+ zp_out</c> cannot overflow, two saturating packs clamp to
 /// [−128, 127], a permutation undoes their per-half order, and the fused clamp follows. With n_o &lt; 32 the whole call
 /// runs the Vector128 path. In place as the Vector128 path: a block reads its 32 elements of both inputs before it writes.
@@ -37,9 +39,10 @@ public sealed partial class Int8Add
         ref sbyte ry = ref MemoryMarshal.GetReference(output);
         var zpA = Vector256.Create((short)op.ZeroPointA);
         var zpB = Vector256.Create((short)op.ZeroPointB);
+        // The output stage's short form with one multiplier for every lane (the odd lanes' M is the low dword of each int64).
         var m = Vector256.Create(mo.Multiplier);
         var rounding = Vector256.Create(1L << (mo.Shift - 1));
-        var shift = Vector128.CreateScalar(mo.Shift - 32);
+        var requantize = new OutputStage.ShortLanes(m, m, rounding, rounding, Vector256.Create((uint)(mo.Shift - 32)));
         var zpOut = Vector256.Create(op.OutputZeroPoint);
         var min = Vector256.Create((sbyte)op.Clamp.Min);
         var max = Vector256.Create((sbyte)op.Clamp.Max);
@@ -51,12 +54,12 @@ public sealed partial class Int8Add
             var xb = Vector256.LoadUnsafe(ref rb, (nuint)i);
             var da = Avx2.ConvertToVector256Int16(xa.GetLower()) - zpA;
             var db = Avx2.ConvertToVector256Int16(xb.GetLower()) - zpB;
-            var v0 = Requantize(Sum(op, da.GetLower(), db.GetLower()), m, rounding, shift) + zpOut;
-            var v1 = Requantize(Sum(op, da.GetUpper(), db.GetUpper()), m, rounding, shift) + zpOut;
+            var v0 = requantize.Requantize(Sum(op, da.GetLower(), db.GetLower())) + zpOut;
+            var v1 = requantize.Requantize(Sum(op, da.GetUpper(), db.GetUpper())) + zpOut;
             da = Avx2.ConvertToVector256Int16(xa.GetUpper()) - zpA;
             db = Avx2.ConvertToVector256Int16(xb.GetUpper()) - zpB;
-            var v2 = Requantize(Sum(op, da.GetLower(), db.GetLower()), m, rounding, shift) + zpOut;
-            var v3 = Requantize(Sum(op, da.GetUpper(), db.GetUpper()), m, rounding, shift) + zpOut;
+            var v2 = requantize.Requantize(Sum(op, da.GetLower(), db.GetLower())) + zpOut;
+            var v3 = requantize.Requantize(Sum(op, da.GetUpper(), db.GetUpper())) + zpOut;
             var bytes = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(v0, v1), Avx2.PackSignedSaturate(v2, v3));
             var q = Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsSByte();
             Vector256.Min(Vector256.Max(q, min), max).StoreUnsafe(ref ry, (nuint)i);
@@ -76,14 +79,4 @@ public sealed partial class Int8Add
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Sum(Int8Add op, Vector128<short> da, Vector128<short> db)
         => op._vectorA.Apply(Avx2.ConvertToVector256Int32(da)) + op._vectorB.Apply(Avx2.ConvertToVector256Int32(db));
-
-    /// <summary><c>⌊(v·M + 2^(n−1)) / 2^n⌋</c> per lane for n ≥ 32 (<paramref name="shift"/>'s low lane = n − 32, the <c>vpsrad</c> count), as the type's summary derives.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Requantize(Vector256<int> v, Vector256<int> m, Vector256<long> rounding, Vector128<int> shift)
-    {
-        var even = Avx2.Multiply(v, m) + rounding;
-        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(v.AsInt64(), 32).AsInt32(), m) + rounding;
-        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
-        return Avx2.ShiftRightArithmetic(high, shift);
-    }
 }
