@@ -210,7 +210,7 @@ public sealed partial class EdgeSession
         int items = _input.FloatWorkItems;
         if (_pool is null || items <= 1)
         {
-            _input.WriteFloat(nchw, View, _inputTensor);
+            _input.WriteFloatRange(nchw, View, _inputTensor, 0, items);
             return;
         }
         fixed (float* p = nchw)

@@ -55,13 +55,10 @@ internal sealed class InputWriter
     private int PlaneLength => _info.IsImageLayout ? _h * _w : (int)_info.ElementCount;
     private int ChunksPerPlane => Math.Max(1, (PlaneLength + ChunkValues - 1) / ChunkValues);
 
-    public void WriteFloat(ReadOnlySpan<float> nchw, in ArenaView arena, int tensor)
-    {
-        CheckLength(nchw.Length, "float input");
-        WriteFloatRange(nchw, arena, tensor, 0, FloatWorkItems);
-    }
-
-    /// <summary>Work items [<paramref name="begin"/>, <paramref name="end"/>) of <see cref="FloatWorkItems"/>; the length is checked by the caller.</summary>
+    /// <summary>
+    /// Work items [<paramref name="begin"/>, <paramref name="end"/>) of <see cref="FloatWorkItems"/> of a float NCHW input;
+    /// the caller has checked its length (<see cref="CheckLength"/>) once for the whole run.
+    /// </summary>
     public void WriteFloatRange(ReadOnlySpan<float> nchw, in ArenaView arena, int tensor, int begin, int end)
     {
         if (_info.DataType == EdgeDataType.Float32)
