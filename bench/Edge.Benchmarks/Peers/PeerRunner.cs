@@ -58,8 +58,12 @@ public static class PeerRunner
         // both engines run in the same process anyway. One run per iteration (invocation count and unroll factor 1), so
         // BenchmarkDotNet's median is the p50 of single runs, as PyTorch's figure is: an iteration of many runs averages
         // in every preemption a loaded machine deals out and reads like a mean. Each case is warmed ≥ 1 s in its setup.
+        // No forced collection between iterations (BenchmarkDotNet's default is a full GC after each one): with one run per
+        // iteration it leaves every run cold (caches, ONNX Runtime's allocator), not back to back as PyTorch's loop and a
+        // camera loop run; measured 2026-12-02 (bench/RESULTS.md, third session): ORT fp32 on LeNet-5 0.090 ms with it,
+        // 0.034 ms without; Edge, which allocates nothing per run, 0.047 → 0.039 ms.
         var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(5).WithIterationCount(iterations).WithInvocationCount(1).WithUnrollFactor(1);
+            .WithWarmupCount(5).WithIterationCount(iterations).WithInvocationCount(1).WithUnrollFactor(1).WithGcForce(false);
         var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job).AddColumn(StatisticColumn.Median);
         var summary = BenchmarkRunner.Run<PeerBenchmarks>(config);
 
