@@ -15,8 +15,8 @@ namespace Edge.Conformance.Families;
 /// <item><c>OutputStage/Vector128</c>: four lanes from channels 0 and 4 (the Vector128 stage's 2^(62−n) split).</item>
 /// <item><c>OutputStage/Avx2</c>: eight lanes from every channel, the last blocks reaching into the padding.</item>
 /// </list>
-/// Multipliers cover the edges of the contract: n = 1, 29, 30, 31 and 62, M = 0 and 2^31 − 1, r ≈ 1; accumulators
-/// include ±2^31 and its neighbours.
+/// Multipliers cover the edges of the contract: n = 1, 29, 30, 31 and 62, M = 0 and 2^31 − 1, r ≈ 1, and every other round
+/// the AVX2 short stage's (n = 32, 33, 62, M = 0); accumulators include ±2^31 and its neighbours.
 /// </summary>
 public static class OutputStageConformance
 {
@@ -48,6 +48,20 @@ public static class OutputStageConformance
         4 => new QuantizedMultiplier(int.MaxValue, 31),
         5 => new QuantizedMultiplier(rng.Next(0, 3), 1),
         _ => QuantizedMultiplier.FromReal(Math.ScaleB(rng.NextDouble(), -rng.Next(0, 34))),
+    };
+
+    /// <summary>
+    /// A multiplier the AVX2 short stage takes (n ≥ 33 or M = 0), its edges first: n = 33 (the first shift whose rounding
+    /// term is a whole multiple of 2^32) with M up to 2^31 − 1, n = 62, M = 0 with a shift below 33; or its neighbour n = 32,
+    /// which must go to the general stage.
+    /// </summary>
+    private static QuantizedMultiplier ShortMultiplier(Random rng) => rng.Next(6) switch
+    {
+        0 => new QuantizedMultiplier(rng.Next(1 << 30, int.MaxValue) | (rng.Next(2) == 0 ? int.MaxValue : 0), 33),
+        1 => new QuantizedMultiplier(rng.Next(), QuantizedMultiplier.MaxShift),
+        2 => new QuantizedMultiplier(0, rng.Next(1, 33)),
+        3 => new QuantizedMultiplier(rng.Next(1 << 30, int.MaxValue), 32),
+        _ => QuantizedMultiplier.FromReal(Math.ScaleB(rng.NextDouble(), -rng.Next(2, 31))),
     };
 
     private static int RandomAccumulator(Random rng) => rng.Next(4) == 0 ? Special[rng.Next(Special.Length)] : rng.Next(int.MinValue, int.MaxValue);
@@ -91,7 +105,9 @@ public static class OutputStageConformance
     {
         var rng = new Random(seed * 1_000_003 + round);
         var multipliers = new QuantizedMultiplier[lanes == 4 ? 8 : 1 + rng.Next(maxChannels - 1)];
-        for (int c = 0; c < multipliers.Length; c++) multipliers[c] = RandomMultiplier(rng);
+        // Every other round on the short stage's multipliers (and its n = 32 neighbour), so whole 8-lane blocks take it.
+        bool shortRound = round % 2 == 1;
+        for (int c = 0; c < multipliers.Length; c++) multipliers[c] = shortRound ? ShortMultiplier(rng) : RandomMultiplier(rng);
         int zp = CaseData.ZeroPoint(rng);
         var clamp = RandomClamp(rng, round);
         int blocks = lanes == 4 ? 2 : multipliers.Length;

@@ -21,40 +21,53 @@ public sealed partial class OutputStage
     internal long[] Avx2Shift { get; }
 
     /// <summary>
-    /// Per channel c: true when c is even and the eight channels [c, c+8) all have n ≥ 32 (any multiplier below 1/2, what
-    /// conv, depthwise and GEMM layers have), so <see cref="Apply(Vector256{int}, int)"/> takes the short stage there.
+    /// Per channel c: true when c is even and the eight channels [c, c+8) all have n ≥ 33 or M = 0 (<see cref="FitsShort"/>:
+    /// any multiplier below 1/4, what conv, depthwise and GEMM layers have), so <see cref="Apply(Vector256{int}, int)"/>
+    /// takes the short stage there.
     /// </summary>
     private bool[] Avx2Short { get; } = [];
 
-    /// <summary>Short stage: <c>M</c> per channel as int32 lanes; <c>n − 32</c> per channel; <c>2^(n−1)</c> of the even and the odd channels, packed.</summary>
+    /// <summary>Short stage: <c>M</c> per channel as int32 lanes; <c>s = n − 32</c> per channel; <c>2^(s−1)</c> per channel.</summary>
     private int[] Avx2ShortMultiplier { get; } = [];
     private int[] Avx2ShortShift { get; } = [];
-    private long[] Avx2RoundingEven { get; } = [];
-    private long[] Avx2RoundingOdd { get; } = [];
+    private int[] Avx2ShortAdd { get; } = [];
 
-    private static (bool[], int[], int[], long[], long[]) Avx2ShortTables(QuantizedMultiplier[] multipliers)
+    /// <summary>
+    /// True for the multipliers the short stage takes: shifts n = 32 + s with s in [1, 30] (n ≥ 33: any multiplier below
+    /// 1/4), where the rounding term 2^(n−1) = 2^(s−1)·2^32 is a whole multiple of 2^32 and moves into a 32-bit add after the
+    /// high dword is taken (in range: |⌊acc·M / 2^32⌋| ≤ 2^30 with |acc| ≤ 2^31 and M &lt; 2^31, and 2^(s−1) ≤ 2^29); and
+    /// M = 0 with any shift, which is the same stage as (0, 33): the zero point.
+    /// </summary>
+    internal static bool FitsShort(QuantizedMultiplier q) => q.Shift >= 33 || q.Multiplier == 0;
+
+    /// <summary><paramref name="q"/> (<see cref="FitsShort"/>) as the short stage's per-lane constants: M, s = n − 32 and 2^(s−1).</summary>
+    internal static (int Multiplier, int Shift, int Add) ShortConstants(QuantizedMultiplier q)
+    {
+        int s = q.Multiplier == 0 ? 1 : q.Shift - 32;
+        return (q.Multiplier, s, 1 << (s - 1));
+    }
+
+    private static (bool[], int[], int[], int[]) Avx2ShortTables(QuantizedMultiplier[] multipliers)
     {
         // Padded by 16 channels (M = 0), so that 16 lanes from any channel stay inside the tables (the AVX-512 form), and
-        // the multipliers by two more: the odd lanes' multipliers are the lanes from c + 1 (RequantizeShort).
+        // the multipliers by two more: the odd lanes' multipliers are the lanes from c + 1 (ShortLanes).
         int length = (multipliers.Length + 16 + 1) & ~1;
-        var (m, n, even, odd) = (new int[length + 2], new int[length], new long[length / 2], new long[length / 2]);
-        var longShift = new bool[length];
+        var (m, n, add) = (new int[length + 2], new int[length], new int[length]);
+        var fits = new bool[length];
         for (int c = 0; c < length; c++)
         {
             var q = c < multipliers.Length ? multipliers[c] : new QuantizedMultiplier(0, QuantizedMultiplier.MaxShift);
-            longShift[c] = q.Shift >= 32;
-            m[c] = q.Multiplier;
-            n[c] = Math.Max(q.Shift - 32, 0);
-            (c % 2 == 0 ? even : odd)[c / 2] = 1L << (q.Shift - 1);
+            fits[c] = FitsShort(q);
+            if (fits[c]) (m[c], n[c], add[c]) = ShortConstants(q);
         }
         var ok = new bool[multipliers.Length];
         for (int c = 0; c < ok.Length; c += 2)
         {
             bool all = true;
-            for (int j = 0; j < 8 && c + j < length; j++) all &= longShift[c + j];
+            for (int j = 0; j < 8 && c + j < length; j++) all &= fits[c + j];
             ok[c] = all && c + 8 <= length;
         }
-        return (ok, m, n, even, odd);
+        return (ok, m, n, add);
     }
 
     private static (long[], long[], long[]) Avx2Tables(QuantizedMultiplier[] multipliers)
@@ -80,12 +93,14 @@ public sealed partial class OutputStage
     /// </para>
     /// </summary>
     /// <para>
-    /// Where the eight shifts are all at least 32 and the block starts at an even channel (<see cref="Avx2Short"/>), the
-    /// short stage gives the same bits with about a third of the instructions: <c>vpmuldq</c> forms the exact products
-    /// <c>P = acc·M</c> of the even lanes, and of the odd lanes after a 32-bit shift of both operands; <c>2^(n−1)</c> is
-    /// added in int64 (|P + r| &lt; 2^62 + 2^61). The high dword of an int64 is its floor quotient by 2^32, so one blend gathers
-    /// <c>⌊(P + r) / 2^32⌋</c> of all eight lanes, and <c>vpsravd</c> by <c>n − 32</c> (0..30) finishes <c>⌊(P + r) / 2^n⌋</c>
-    /// (floor divisions by powers of two compose): the requantization exactly, with no int64 shift to emulate.
+    /// Where the eight multipliers all fit the short stage (<see cref="FitsShort"/>: n = 32 + s with 1 ≤ s ≤ 30) and the
+    /// block starts at an even channel (<see cref="Avx2Short"/>), the short stage gives the same bits with about a quarter
+    /// of the instructions: <c>vpmuldq</c> forms the exact products <c>P = acc·M</c> of the even lanes, and of the odd lanes
+    /// after a 32-bit shift of both operands. The high dword of an int64 is its floor quotient by 2^32, so one blend
+    /// gathers <c>h = ⌊P / 2^32⌋</c> of all eight lanes. Since 2^(n−1) = 2^(s−1)·2^32 with 2^(s−1) whole,
+    /// <c>⌊(P + 2^(n−1)) / 2^32⌋ = h + 2^(s−1)</c>, and floor divisions by powers of two compose, so
+    /// <c>⌊(P + 2^(n−1)) / 2^n⌋ = ⌊(h + 2^(s−1)) / 2^s⌋</c>: one 32-bit add and <c>vpsravd</c> by s, with no int64 add or
+    /// shift to emulate.
     /// </para>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector256<int> Apply(Vector256<int> acc, int channel)
@@ -108,8 +123,8 @@ public sealed partial class OutputStage
     /// <c>requantize(acc[i], M[c+i], n[c+i]) + zp_out</c> for the eight channels from <paramref name="channel"/>, which must be
     /// <see cref="IsShort"/>, as int32 lanes, without the clamp: for the microkernels that clamp after packing to bytes
     /// (saturating packs clamp to [−128, 127], then <c>vpmaxsb</c>/<c>vpminsb</c> to the fused activation's range — the same
-    /// value as clamping in int32, since the clamp's range lies inside the int8 one). The sum cannot wrap: with n ≥ 32 and
-    /// M &lt; 2^31 the requantized value is at most 2^30 + 1 in magnitude.
+    /// value as clamping in int32, since the clamp's range lies inside the int8 one). The sum cannot wrap: with n ≥ 33 and
+    /// M &lt; 2^31 the requantized value is at most 2^29 + 1 in magnitude.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector256<int> RequantizeShort(Vector256<int> acc, int channel) => LoadShort(channel).Requantize(acc) + Vector256.Create(OutputZeroPoint);
@@ -131,8 +146,7 @@ public sealed partial class OutputStage
     {
         ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
         return new(Vector256.LoadUnsafe(ref m, (nuint)channel), Vector256.LoadUnsafe(ref m, (nuint)channel + 1),
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1)),
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1)),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortAdd), (nuint)channel),
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32());
     }
 
@@ -142,24 +156,24 @@ public sealed partial class OutputStage
     {
         ref int m = ref MemoryMarshal.GetArrayDataReference(Avx2ShortMultiplier);
         return new(Vector512.LoadUnsafe(ref m, (nuint)channel), Vector512.LoadUnsafe(ref m, (nuint)channel + 1),
-            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingEven), (nuint)(channel >> 1)),
-            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2RoundingOdd), (nuint)(channel >> 1)),
+            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortAdd), (nuint)channel),
             Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Avx2ShortShift), (nuint)channel).AsUInt32());
     }
 
     /// <summary>
-    /// Eight channels' short-stage constants and the short stage itself, <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> for n ≥ 32 (derived
-    /// in <see cref="Apply(Vector256{int}, int)"/>'s remarks): the one implementation the GEMM tiles, the depthwise kernels
-    /// and <see cref="Apply(Vector256{int}, int)"/> share.
+    /// Eight channels' short-stage constants and the short stage itself, <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> for multipliers
+    /// that <see cref="FitsShort"/> (derived in <see cref="Apply(Vector256{int}, int)"/>'s remarks; the constants are
+    /// <see cref="ShortConstants"/>): the one implementation the GEMM tiles, the depthwise kernels, the addition and
+    /// <see cref="Apply(Vector256{int}, int)"/> share.
     /// </summary>
-    internal readonly struct ShortLanes(Vector256<int> multiplier, Vector256<int> oddMultiplier, Vector256<long> roundingEven, Vector256<long> roundingOdd, Vector256<uint> shift)
+    internal readonly struct ShortLanes(Vector256<int> multiplier, Vector256<int> oddMultiplier, Vector256<int> add, Vector256<uint> shift)
     {
         /// <summary>The requantized accumulators, before the zero point and the clamp.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<int> Requantize(Vector256<int> acc)
         {
-            var even = Avx2.Multiply(acc, multiplier) + roundingEven;
-            var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier) + roundingOdd;
+            var even = Avx2.Multiply(acc, multiplier);
+            var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier);
             // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place. vpblendd
             // has no EVEX form, so where AVX-512 VL gives the JIT registers 16–31 a bitwise select (vpternlogd) does the
             // blend without moving its operands through memory.
@@ -167,20 +181,20 @@ public sealed partial class OutputStage
             var high = Avx512F.VL.IsSupported
                 ? Vector256.ConditionalSelect(Vector256.Create(~0L << 32).AsInt32(), odd.AsInt32(), evenHigh)
                 : Avx2.Blend(evenHigh, odd.AsInt32(), 0b1010_1010);
-            return Avx2.ShiftRightArithmeticVariable(high, shift);
+            return Avx2.ShiftRightArithmeticVariable(high + add, shift);
         }
     }
 
     /// <summary>Sixteen channels' short-stage constants and the stage on 512 bits (AVX-512F), as <see cref="ShortLanes"/>.</summary>
-    internal readonly struct ShortLanes16(Vector512<int> multiplier, Vector512<int> oddMultiplier, Vector512<long> roundingEven, Vector512<long> roundingOdd, Vector512<uint> shift)
+    internal readonly struct ShortLanes16(Vector512<int> multiplier, Vector512<int> oddMultiplier, Vector512<int> add, Vector512<uint> shift)
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<int> Requantize(Vector512<int> acc)
         {
-            var even = Avx512F.Multiply(acc, multiplier) + roundingEven;
-            var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier) + roundingOdd;
+            var even = Avx512F.Multiply(acc, multiplier);
+            var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier);
             var high = Vector512.ConditionalSelect(Vector512.Create(~0L << 32).AsInt32(), odd.AsInt32(), Avx512F.ShiftRightLogical(even, 32).AsInt32());
-            return Avx512F.ShiftRightArithmeticVariable(high, shift);
+            return Avx512F.ShiftRightArithmeticVariable(high + add, shift);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed partial class OutputStage
             VectorPostScale[c] = 1L << (62 - n);
         }
         (Avx2Multiplier, Avx2Rounding, Avx2Shift) = Avx2Tables(Multipliers);
-        (Avx2Short, Avx2ShortMultiplier, Avx2ShortShift, Avx2RoundingEven, Avx2RoundingOdd) = Avx2ShortTables(Multipliers);
+        (Avx2Short, Avx2ShortMultiplier, Avx2ShortShift, Avx2ShortAdd) = Avx2ShortTables(Multipliers);
         (ArmMultiplier, ArmRounding, ArmNegativeShift) = ArmTables(Multipliers);
     }
 

@@ -33,7 +33,7 @@ internal sealed class DepthwiseShortStage
         Bounds.AsSpan(32, 16).Fill((short)ZeroPoint);
     }
 
-    /// <summary>Per 16-channel block: whether all its channels have n ≥ 32.</summary>
+    /// <summary>Per 16-channel block: whether all its channels take the short stage (<see cref="OutputStage.IsShort"/>: n ≥ 33 or M = 0).</summary>
     public bool[] Fits { get; }
 
     /// <summary>The clamp less the zero point, and the zero point.</summary>

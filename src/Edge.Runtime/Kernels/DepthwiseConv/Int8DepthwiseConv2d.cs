@@ -62,8 +62,8 @@ public sealed partial class Int8DepthwiseConv2d
     }
 
     /// <summary>
-    /// The AVX2 paths' output stage: <see cref="OutputStage"/>'s eight-lane stage, whose short form (shifts ≥ 32, what
-    /// depthwise multipliers below 1/2 have) was first written here; blocks start at even channels below C.
+    /// The AVX2 paths' output stage: <see cref="OutputStage"/>'s eight-lane stage, whose short form (shifts ≥ 33, what
+    /// depthwise multipliers below 1/4 have) was first written here; blocks start at even channels below C.
     /// </summary>
     internal OutputStage Avx2Stage => Output;
 

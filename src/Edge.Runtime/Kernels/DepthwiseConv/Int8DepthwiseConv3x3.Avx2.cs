@@ -190,7 +190,7 @@ public sealed partial class Int8DepthwiseConv2d
     }
 
     /// <summary>
-    /// <see cref="Arithmetic.OutputStage"/>'s eight-lane stage, for blocks with a multiplier of 1/2 or more; past the last
+    /// <see cref="Arithmetic.OutputStage"/>'s eight-lane stage, for blocks with a multiplier of 1/4 or more; past the last
     /// channel, as <see cref="StoreAvx2"/>, the stage reads its tables only for lanes starting below C.
     /// </summary>
     private readonly struct StageNarrow(Arithmetic.OutputStage stage, int b, int c) : INarrowPair<StageNarrow>

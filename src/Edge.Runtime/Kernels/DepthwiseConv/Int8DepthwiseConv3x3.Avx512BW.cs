@@ -120,7 +120,7 @@ public sealed partial class Int8DepthwiseConv2d
             => Avx512F.ConvertToVector128SByte(Vector512.Min(Vector512.Max(lanes.Requantize(acc), low), high) + zp);
     }
 
-    /// <summary><see cref="Arithmetic.OutputStage"/>'s eight-lane stage on both halves, for blocks with a multiplier of 1/2 or more (as <see cref="StoreAvx512"/>).</summary>
+    /// <summary><see cref="Arithmetic.OutputStage"/>'s eight-lane stage on both halves, for blocks with a multiplier of 1/4 or more (as <see cref="StoreAvx512"/>).</summary>
     private readonly struct StageNarrow16(Arithmetic.OutputStage stage, int b, int c) : INarrow16<StageNarrow16>
     {
         public static StageNarrow16 For(Int8DepthwiseConv2d op, int b) => new(op.Avx2Stage, b, op.Channels);

@@ -11,23 +11,22 @@ namespace Edge.Runtime.Kernels.Elementwise;
 /// <para>
 /// Per block, as the Vector128 path: <c>a − zp_a</c>, <c>b − zp_b</c> in int16 widened to int32, the inputs' rescale by
 /// <see cref="ShiftedRequantizer"/> on eight lanes (int32 only, exact), <c>v = a' + b'</c> (|v| &lt; 2^28). The output's
-/// requantization needs int64: where its shift n_o is at least 32 (r_o &lt; ½, the case of every calibrated residual,
-/// r_o ≈ 2^−19·s_max2/s_out) it is the output stage's short form (<see cref="OutputStage.ShortLanes"/>, one multiplier
-/// for every lane) — <c>vpmuldq</c> forms <c>v·M_o</c> exactly on the even
-/// lanes and on the odd lanes shifted down, <c>2^(n_o−1)</c> is added in int64, the high dwords give
-/// <c>⌊(v·M_o + 2^(n_o−1)) / 2^32⌋</c> and <c>vpsravd</c> by n_o − 32 finishes the floor division by 2^n_o (floor divisions by powers
-/// of two compose). The result lies between 0 and v, <c>+ zp_out</c> cannot overflow, two saturating packs clamp to
-/// [−128, 127], a permutation undoes their per-half order, and the fused clamp follows. With n_o &lt; 32 the whole call
-/// runs the Vector128 path. In place as the Vector128 path: a block reads its 32 elements of both inputs before it writes.
+/// requantization needs int64: where its multiplier fits the output stage's short form (n_o ≥ 33: r_o &lt; ¼, the case of
+/// every calibrated residual, r_o ≈ 2^−19·s_max2/s_out) it is that form (<see cref="OutputStage.ShortLanes"/>, one
+/// multiplier for every lane) — <c>vpmuldq</c> forms <c>v·M_o</c> exactly on the even lanes and on the odd lanes shifted
+/// down, the high dwords give <c>⌊v·M_o / 2^32⌋</c>, and a 32-bit add of <c>2^(n_o−33)</c> and <c>vpsravd</c> by n_o − 32
+/// finish the rounding division by 2^n_o (derived in OutputStage.Avx2.cs). The result lies between 0 and v,
+/// <c>+ zp_out</c> cannot overflow, two saturating packs clamp to [−128, 127], a permutation undoes their per-half order,
+/// and the fused clamp follows. Otherwise the whole call runs the Vector128 path. In place as the Vector128 path: a block reads its 32 elements of both inputs before it writes.
 /// </para>
 /// </summary>
 public sealed partial class Int8Add
 {
-    /// <summary>The AVX2 path, bit-exact with <see cref="RunScalar"/>; the Vector128 path without AVX2 or when n_o &lt; 32.</summary>
+    /// <summary>The AVX2 path, bit-exact with <see cref="RunScalar"/>; the Vector128 path without AVX2 or when n_o does not fit the short form.</summary>
     public static void RunAvx2(Int8Add op, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output)
     {
         var mo = op.OutputMultiplier;
-        if (!Avx2.IsSupported || mo.Shift < 32)
+        if (!Avx2.IsSupported || !OutputStage.FitsShort(mo))
         {
             RunVector128(op, a, b, output);
             return;
@@ -40,9 +39,9 @@ public sealed partial class Int8Add
         var zpA = Vector256.Create((short)op.ZeroPointA);
         var zpB = Vector256.Create((short)op.ZeroPointB);
         // The output stage's short form with one multiplier for every lane (the odd lanes' M is the low dword of each int64).
-        var m = Vector256.Create(mo.Multiplier);
-        var rounding = Vector256.Create(1L << (mo.Shift - 1));
-        var requantize = new OutputStage.ShortLanes(m, m, rounding, rounding, Vector256.Create((uint)(mo.Shift - 32)));
+        var (multiplier, shift, add) = OutputStage.ShortConstants(mo);
+        var m = Vector256.Create(multiplier);
+        var requantize = new OutputStage.ShortLanes(m, m, Vector256.Create(add), Vector256.Create((uint)shift));
         var zpOut = Vector256.Create(op.OutputZeroPoint);
         var min = Vector256.Create((sbyte)op.Clamp.Min);
         var max = Vector256.Create((sbyte)op.Clamp.Max);
@@ -71,7 +70,7 @@ public sealed partial class Int8Add
     public KernelPath PathFor(KernelPath path)
     {
         var resolved = KernelPaths.Supported(path);
-        if (resolved.IsX86()) return OutputMultiplier.Shift >= 32 ? KernelPath.Avx2 : KernelPath.Vector128;
+        if (resolved.IsX86()) return OutputStage.FitsShort(OutputMultiplier) ? KernelPath.Avx2 : KernelPath.Vector128;
         return resolved == KernelPath.Scalar || !Vector128.IsHardwareAccelerated ? KernelPath.Scalar : KernelPath.Vector128;
     }
 

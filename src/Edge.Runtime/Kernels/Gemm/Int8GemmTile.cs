@@ -130,7 +130,7 @@ internal static partial class Int8GemmTile
     /// <summary>
     /// True when panel <paramref name="panel"/> of <paramref name="group"/> takes the staged tiles: its real channels
     /// (<paramref name="count"/>, 1–16, from <paramref name="c0"/> counted over all groups) all take the output stage's
-    /// short form, as every conv, depthwise and GEMM layer of a calibrated model does (multipliers below ½: shifts ≥ 32).
+    /// short form, as every conv, depthwise and GEMM layer of a calibrated model does (multipliers below ¼: shifts from 33).
     /// With at most 8 real channels only the 8 from c0 need it: lanes 8–15 come from zero weights and are never stored
     /// (the stage's tables reach 16 lanes past any channel, so the 16-lane AVX-512 form reads inside them).
     /// </summary>
