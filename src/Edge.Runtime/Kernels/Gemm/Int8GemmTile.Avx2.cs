@@ -27,8 +27,8 @@ internal static partial class Int8GemmTile
     /// stage (<see cref="OutputStage.IsShort"/>) — the output stage runs in registers: the accumulators start from the
     /// folded bias (<paramref name="bias"/>), the stage requantizes them in place, two saturating packs and one permutation
     /// turn each pair of rows into 32 bytes, and the fused activation's clamp runs on those bytes. The <paramref name="rows"/>
-    /// valid rows are stored, the panel's <paramref name="count"/> real channels each (lanes 8–15 are requantized only
-    /// when there are more than 8).
+    /// valid rows are stored, the panel's <paramref name="count"/> real channels each. With at most 8 real channels only
+    /// the panel's first half is multiplied and requantized (lanes 8–15 of the sums are not computed).
     /// </summary>
     private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int count,
         int rows, ref sbyte y, nint ldc, ref int tile)
@@ -44,6 +44,24 @@ internal static partial class Int8GemmTile
         ref sbyte a1 = ref Unsafe.Add(ref a, lda);
         ref sbyte a2 = ref Unsafe.Add(ref a1, lda);
         ref sbyte a3 = ref Unsafe.Add(ref a2, lda);
+        if (count <= 8)
+        {
+            // At most 8 real channels (LeNet's 6, the last panel of 24): lanes 8–15 are never read, so the panel's second
+            // half is not multiplied either.
+            for (nint q = 0; q < quads; q++)
+            {
+                var b0 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));
+                var x = Vector256.Create(Quad(ref a, q)).AsSByte();
+                c00 += Avx2Dot(Avx2.Abs(x), x, b0, ones);
+                x = Vector256.Create(Quad(ref a1, q)).AsSByte();
+                c10 += Avx2Dot(Avx2.Abs(x), x, b0, ones);
+                x = Vector256.Create(Quad(ref a2, q)).AsSByte();
+                c20 += Avx2Dot(Avx2.Abs(x), x, b0, ones);
+                x = Vector256.Create(Quad(ref a3, q)).AsSByte();
+                c30 += Avx2Dot(Avx2.Abs(x), x, b0, ones);
+            }
+        }
+        else
         for (nint q = 0; q < quads; q++)
         {
             var b0 = Vector256.LoadUnsafe(ref b, (nuint)(q * GemmPanels.QuadBytes));

@@ -86,7 +86,8 @@ internal static partial class Int8GemmTile
                     if (one) Avx512BWRows1(ref a, ref b, quads, ref t); else Avx512BWRows8(ref a, lda, ref b, quads, null, ref t, 0, 0, rows, ref y, ldc, ref t);
                     break;
                 case KernelPath.Avx2:
-                    if (one) Avx2Rows1(ref a, ref b, quads, ref t); else Avx2Rows4(ref a, lda, ref b, quads, null, ref t, 0, 0, rows, ref y, ldc, ref t);
+                    if (one) Avx2Rows1(ref a, ref b, quads, ref t);
+                    else Avx2Rows4(ref a, lda, ref b, quads, null, ref t, 0, Math.Min(GemmPanels.Width, w.ChannelsPerGroup - p * GemmPanels.Width), rows, ref y, ldc, ref t);
                     break;
                 case KernelPath.AdvSimdDp:
                     if (one) AdvSimdDpRows1(ref a, ref b, quads, ref t); else AdvSimdDpRows4(ref a, lda, ref b, quads, ref t);
