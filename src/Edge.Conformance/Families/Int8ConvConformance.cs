@@ -68,6 +68,15 @@ public static class Int8ConvConformance
             cases.Add(new ConvParameters(1, 16, 15, c, 6, new Window2d(5, 5, 1, 1, 2, 2, 2, 2), 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
         }
 
+        // Shallow inputs on x86 (DirectPairs): every row length KW·C up to 16, odd and even (the odd pair's zero weight), strides
+        // 1–3 and dilation 2 along H, rows of 1–13 pixels against tiles of 8 and 4, channels across narrow (≤ 8) and wide panels.
+        foreach (var (c, kw, kh, oc) in new[] { (1, 1, 3, 9), (1, 7, 7, 1), (2, 3, 3, 17), (2, 8, 2, 8), (3, 5, 5, 33), (4, 4, 3, 7), (4, 3, 1, 24), (3, 2, 4, 16) })
+        {
+            int stride = 1 + (c + kw) % 3, width = 1 + (c * 5 + kw * 3) % 13;
+            var window = new Window2d(kh, kw, stride, stride, kh / 2, kw / 2, (kh - 1) / 2, kw - 1 - kw / 2, 1 + (kh + c) % 2, 1);
+            cases.Add(new ConvParameters(1 + c % 2, 6 + kh, (width - 1) * stride + kw, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 1, seed % 2 == 0, false));
+        }
+
         // The padded row window: padding wider than the kernel's half (whole zp rows and columns, windows all padding);
         // 1-pixel images and batches whose images end inside a work item or a tile; output rows narrower than a tile
         // (a tile's pixels span several output rows, with strides and dilation); short window rows of every plan shape

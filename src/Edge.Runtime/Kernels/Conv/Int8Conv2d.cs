@@ -15,7 +15,8 @@ namespace Edge.Runtime.Kernels.Conv;
 /// into the GEMM engine's panels with <c>−zp_x·Σw</c> folded into the bias (<see cref="GemmPanels"/>), the bias as given,
 /// and the output stage. The SIMD paths are one GEMM per group, <c>[output pixels][K] · [channels][K]ᵀ</c>, on the register
 /// tiles of <see cref="Int8GemmTile"/>: a 1×1, stride-1, unpadded, ungrouped convolution reads its pixels in place; any
-/// other gathers each tile's windows into an im2col block in scratch (Int8Conv2d.Im2col.cs). The static <c>Run</c>
+/// other gathers each tile's windows into an im2col block in scratch (Int8Conv2d.Im2col.cs), except that on x86 a shallow
+/// input (first layers on 1–4 channels) runs the direct kernel of <see cref="DirectPairs"/>. The static <c>Run</c>
 /// methods allocate nothing.
 /// </para>
 /// </summary>
@@ -37,6 +38,7 @@ public sealed partial class Int8Conv2d
             Copies = contiguous
                 ? new WindowCopies(w.KernelH, rowStep, 1, w.KernelW * shape.InChannels, 0)
                 : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
+            Direct = DirectPairs.For(shape, panels, RowWindow);
         }
         Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
     }
@@ -48,10 +50,11 @@ public sealed partial class Int8Conv2d
     /// <summary>
     /// Scratch bytes the SIMD paths need (per worker, for <see cref="RunRange"/>): an im2col block of up to eight windows
     /// (each K rounded up to 16, plus 16 bytes of slack for whole-vector copies) and the padded row window
-    /// (<see cref="ConvRowWindow"/>), or for an in-place convolution up to eight pixels copied where a tile's reads would
-    /// pass the end of the input. The scalar reference needs none.
+    /// (<see cref="ConvRowWindow"/>), and for a shallow input the widened rows of <see cref="DirectPairs"/>; or for an
+    /// in-place convolution up to eight pixels copied where a tile's reads would pass the end of the input. The scalar
+    /// reference needs none.
     /// </summary>
-    public int ScratchLength => RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride;
+    public int ScratchLength => Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride;
 
     /// <summary>Work items for <see cref="RunRange"/>: blocks of output pixels × blocks of 16-channel panels (<see cref="GemmWork"/>).</summary>
     public int WorkItems => Work.Items;
@@ -63,6 +66,9 @@ public sealed partial class Int8Conv2d
 
     /// <summary>The padded input rows the im2col windows are read from; null for an in-place convolution.</summary>
     internal ConvRowWindow? RowWindow { get; }
+
+    /// <summary>The direct kernel of shallow inputs (1–4 channels, KW·C ≤ 16) on the x86 paths, or null.</summary>
+    internal DirectPairs? Direct { get; }
 
     /// <summary>How a window is assembled in registers (short window rows), or null: by <see cref="Copies"/>.</summary>
     internal ShufflePlan? Shuffles { get; }
@@ -130,6 +136,8 @@ public sealed partial class Int8Conv2d
             if (op.ReadsPixelsInPlace)
                 Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, m0, m1, p0, p1, output,
                     s.OutChannels, MemoryMarshal.Cast<byte, sbyte>(own), tile);
+            else if (op.Direct is { } direct && DirectPairs.Runs(resolved))
+                direct.Run(op, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
             else
                 RunIm2col(op, resolved, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
         }

@@ -125,7 +125,7 @@ internal static partial class Int8GemmTile
     /// r0 4–7, r0 12–15, r1 4–7, r1 12–15], which <c>vpermd</c> by [0, 4, 1, 5, 2, 6, 3, 7] puts in order; then the clamp.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Avx2PackRows(Vector256<int> r0a, Vector256<int> r0b, Vector256<int> r1a, Vector256<int> r1b, ClampRange clamp)
+    internal static Vector256<sbyte> Avx2PackRows(Vector256<int> r0a, Vector256<int> r0b, Vector256<int> r1a, Vector256<int> r1b, ClampRange clamp)
     {
         var bytes = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(r0a, r0b), Avx2.PackSignedSaturate(r1a, r1b));
         var v = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();

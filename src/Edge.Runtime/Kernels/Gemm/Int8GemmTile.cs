@@ -136,7 +136,7 @@ internal static partial class Int8GemmTile
     /// (the stage's tables reach 16 lanes past any channel, so the 16-lane AVX-512 form reads inside them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0, out int count)
+    internal static bool IsStagedPanel(GemmPanels w, OutputStage stage, int group, int panel, out int c0, out int count)
     {
         int n0 = panel * GemmPanels.Width;
         count = Math.Min(GemmPanels.Width, w.ChannelsPerGroup - n0);
@@ -146,7 +146,7 @@ internal static partial class Int8GemmTile
 
     /// <summary>Stores the first <paramref name="count"/> (1–16) bytes of <paramref name="v"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(Vector128<sbyte> v, ref sbyte y, int count)
+    internal static void StoreRow(Vector128<sbyte> v, ref sbyte y, int count)
     {
         if (count == GemmPanels.Width)
         {
@@ -184,7 +184,7 @@ internal static partial class Int8GemmTile
     /// where they reach; the scalar stage for the lanes where they do not), and one store per row of the channels that exist.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(bool avx2, GemmPanels w, OutputStage stage, int group, int panel, int rows, ref int tile, ref sbyte y, nint ldc)
+    internal static void Store(bool avx2, GemmPanels w, OutputStage stage, int group, int panel, int rows, ref int tile, ref sbyte y, nint ldc)
     {
         int n0 = panel * GemmPanels.Width;
         int count = Math.Min(GemmPanels.Width, w.ChannelsPerGroup - n0);
