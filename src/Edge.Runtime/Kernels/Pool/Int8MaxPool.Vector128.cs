@@ -15,6 +15,7 @@ namespace Edge.Runtime.Kernels.Pool;
 /// rewritten when that pixel's turn comes (pixels go in increasing order). Where those 8 bytes would leave the input
 /// or the output tensor — the last pixels — the channels go one at a time.</item>
 /// </list>
+/// The pixels of a row whose windows lie wholly inside the input skip the clipping altogether (<see cref="FullWindows"/>).
 /// A max of int8 values is exact whatever the order, so the result is bit-exact with <see cref="RunScalar"/> by construction.
 /// </summary>
 public sealed partial class Int8MaxPool
@@ -43,8 +44,20 @@ public sealed partial class Int8MaxPool
             {
                 int n = r / s.OutH, oh = r % s.OutH;
                 var row = taps.RowAt(n, oh);
+                // The columns whose windows lie wholly inside the input, on a row with every row tap: one run (FullWindows).
+                bool full = row.I1 - row.I0 == s.Window.KernelH && s.Window.KernelH * s.Window.KernelW <= MaxFullTaps;
+                int lo = full ? Math.Min(taps.InteriorLo, s.OutW) : s.OutW, hi = full ? Math.Max(lo, Math.Min(taps.InteriorHi, s.OutW)) : s.OutW;
                 for (int ow = 0; ow < s.OutW; ow++)
                 {
+                    if (ow == lo && hi > lo)
+                    {
+                        // In pixel order: the 8-byte stores of C < 8 spill into the next pixel, which must come after.
+                        var w = s.Window;
+                        nint first = row.Start + (nint)(lo * w.StrideW - w.PadLeft) * channels;
+                        FullWindows(op, ref x, ref y, first, (nint)((n * s.OutH + oh) * s.OutW + lo) * channels, hi - lo, inputEnd, outputEnd);
+                        ow = hi - 1;
+                        continue;
+                    }
                     var t = taps.At(row, ow);
                     nint yo = (nint)((n * s.OutH + oh) * s.OutW + ow) * channels;
                     if (t.Count == 0)
@@ -66,6 +79,65 @@ public sealed partial class Int8MaxPool
                         for (c = 0; c < channels; c++) Unsafe.Add(ref y, yo + c) = Max1(ref x, t, c);
                 }
             }
+    }
+
+    /// <summary>Windows of at most this many taps take <see cref="FullWindows"/> (their offsets live on the stack).</summary>
+    private const int MaxFullTaps = 64;
+
+    /// <summary>
+    /// <paramref name="count"/> consecutive output pixels of one row whose windows lie wholly inside the input (all KH·KW
+    /// taps real), the first window at element <paramref name="first"/>, the first output at <paramref name="yo"/>: the
+    /// taps' offsets computed once, the pixels a fixed step apart, the channel blocks as in the general walk.
+    /// </summary>
+    private static void FullWindows(Int8MaxPool op, ref sbyte x, ref sbyte y, nint first, nint yo, int count, nint inputEnd, nint outputEnd)
+    {
+        var s = op.Shape;
+        var w = s.Window;
+        int channels = s.Channels, taps = w.KernelH * w.KernelW;
+        Span<nint> offsets = stackalloc nint[MaxFullTaps];
+        for (int i = 0, k = 0; i < w.KernelH; i++)
+            for (int j = 0; j < w.KernelW; j++, k++)
+                offsets[k] = (nint)i * w.DilationH * s.InW * channels + (nint)j * w.DilationW * channels;
+        ref nint off = ref MemoryMarshal.GetReference(offsets);
+        nint step = (nint)w.StrideW * channels, last = offsets[taps - 1];
+        for (int p = 0; p < count; p++, first += step, yo += channels)
+        {
+            if (channels >= 16)
+            {
+                int c = 0;
+                for (; c + 16 <= channels; c += 16) MaxTaps16(ref x, first + c, ref off, taps).StoreUnsafe(ref y, (nuint)(yo + c));
+                if (c < channels) MaxTaps16(ref x, first + channels - 16, ref off, taps).StoreUnsafe(ref y, (nuint)(yo + channels - 16));
+            }
+            else if (channels >= 8)
+            {
+                PoolTaps.Store8(ref y, yo, MaxTaps8(ref x, first, ref off, taps));
+                PoolTaps.Store8(ref y, yo + channels - 8, MaxTaps8(ref x, first + channels - 8, ref off, taps));
+            }
+            else if (yo + 8 <= outputEnd && first + last + 8 <= inputEnd) PoolTaps.Store8(ref y, yo, MaxTaps8(ref x, first, ref off, taps));
+            else
+                for (int c = 0; c < channels; c++)
+                {
+                    int m = sbyte.MinValue;
+                    for (int k = 0; k < taps; k++) m = Math.Max(m, Unsafe.Add(ref x, first + Unsafe.Add(ref off, k) + c));
+                    Unsafe.Add(ref y, yo + c) = (sbyte)m;
+                }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> MaxTaps16(ref sbyte x, nint at, ref nint off, int taps)
+    {
+        var m = Vector128.LoadUnsafe(ref x, (nuint)(at + off));
+        for (int k = 1; k < taps; k++) m = Vector128.Max(m, Vector128.LoadUnsafe(ref x, (nuint)(at + Unsafe.Add(ref off, k))));
+        return m;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> MaxTaps8(ref sbyte x, nint at, ref nint off, int taps)
+    {
+        var m = PoolTaps.Load8(ref x, at + off);
+        for (int k = 1; k < taps; k++) m = Vector128.Max(m, PoolTaps.Load8(ref x, at + Unsafe.Add(ref off, k)));
+        return m;
     }
 
     /// <summary>The max over the taps of 16 channels from <paramref name="c"/>.</summary>

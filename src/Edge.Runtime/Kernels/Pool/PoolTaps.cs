@@ -20,6 +20,10 @@ internal readonly struct PoolTaps
         (_interiorLo, _interiorHi) = WindowTaps.Interior(s.OutW, w.KernelW, w.StrideW, w.PadLeft, w.DilationW, s.InW);
     }
 
+    /// <summary>The output columns [InteriorLo, InteriorHi) whose windows take every column tap.</summary>
+    public int InteriorLo => _interiorLo;
+    public int InteriorHi => _interiorHi;
+
     /// <summary>Output row (n, oh): its real taps [I0, I1) and the element offset of input pixel (n, first real row, column 0).</summary>
     public readonly record struct Row(nint Start, int I0, int I1);
 
