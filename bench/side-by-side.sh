@@ -33,6 +33,8 @@ while getopts "r:t:m:i:s:o:" opt; do
 done
 if [[ -z $out ]]; then out=$(mktemp -d); fi
 mkdir -p "$out"
+# Rows of an earlier run in the same folder would enter the medians.
+rm -f "$out"/round*.dotnet.tsv "$out"/round*.pytorch.tsv
 thread_list=${threads// /,}
 
 dotnet build bench/Edge.Benchmarks -c Release -nologo -v q >/dev/null
@@ -54,7 +56,7 @@ python3 - "$out" "$rounds" "$have_torch" <<'PY'
 import glob, os, statistics, sys
 out, rounds, have_torch = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 values, macs, order = {}, {}, []
-for path in sorted(glob.glob(os.path.join(out, "round*.tsv"))):
+for path in sorted(glob.glob(os.path.join(out, "round*.dotnet.tsv")) + glob.glob(os.path.join(out, "round*.pytorch.tsv"))):
     for line in open(path):
         model, mac, threads, engine, ms = line.rstrip("\n").split("\t")[:5]
         key = (model, int(threads))
