@@ -9,9 +9,11 @@ internal interface IWorkRanges
 }
 
 /// <summary>
-/// A fixed set of threads that run one job at a time with the calling thread: <see cref="Run"/> splits work items
-/// [0, items) into <c>min(Threads, items)</c> contiguous parts, part p = [⌊items·p/P⌋, ⌊items·(p+1)/P⌋), runs part 0 on the
-/// caller and part p on worker p, and returns when all are done. Owned by one session (never shared), so jobs never
+/// A fixed set of threads that run one job at a time with the calling thread: <see cref="Run"/> cuts work items
+/// [0, items) into chunks of consecutive items, about <see cref="ChunksPerThread"/> per thread, which the caller and the
+/// workers take in turn from a shared counter until none is left (a thread slowed down — another process on its core, a
+/// costlier part of the tensor — takes fewer chunks instead of holding up the rest), and returns when all are done. Items
+/// are independent, so any assignment gives the same bytes. Owned by one session (never shared), so jobs never
 /// interleave.
 /// <para>
 /// No allocation per job: a job is published by bumping <see cref="_generation"/> (the body and item count sit in fields),
@@ -34,8 +36,15 @@ internal sealed class WorkerPool : IDisposable
     private readonly Thread[] _threads;
     private readonly object _jobGate = new();
     private readonly object _doneGate = new();
+    /// <summary>
+    /// Chunks per thread: enough that a thread running at half speed for a while costs at most about a chunk, few enough
+    /// that the per-call setup of a range (a convolution's row window, the depthwise pair rows) stays small.
+    /// </summary>
+    private const int ChunksPerThread = 4;
+
     private IWorkRanges? _body;
-    private int _items, _parts;
+    private int _items, _chunk;
+    private int _next;
     private int _generation;
     private int _pending;
     private int _sleepers;
@@ -83,15 +92,15 @@ internal sealed class WorkerPool : IDisposable
     public void Run(IWorkRanges body, int items)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int parts = Math.Min(Threads, items);
-        if (parts <= 1)
+        if (items <= 1)
         {
             if (items > 0) body.RunRange(0, 0, items);
             return;
         }
         _body = body;
         _items = items;
-        _parts = parts;
+        _chunk = Math.Max(1, (items + Threads * ChunksPerThread - 1) / (Threads * ChunksPerThread));
+        Volatile.Write(ref _next, 0);
         _failure = null;
         // Every worker acknowledges every job (those past the last part without running anything), so no field of this
         // job changes while any worker may still read it.
@@ -102,7 +111,7 @@ internal sealed class WorkerPool : IDisposable
 
         try
         {
-            body.RunRange(0, 0, items / parts);
+            Drain(body, 0);
         }
         finally
         {
@@ -161,12 +170,10 @@ internal sealed class WorkerPool : IDisposable
             }
             if (_disposed) return;
             seen = generation;
-            int parts = _parts, items = _items;
-            if (worker < parts)
             {
                 try
                 {
-                    _body!.RunRange(worker, (int)((long)items * worker / parts), (int)((long)items * (worker + 1) / parts));
+                    Drain(_body!, worker);
                 }
                 catch (Exception e)
                 {
@@ -176,6 +183,18 @@ internal sealed class WorkerPool : IDisposable
             Volatile.Write(ref _allocated[worker], GC.GetAllocatedBytesForCurrentThread());
             if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerSleeping) != 0)
                 lock (_doneGate) Monitor.PulseAll(_doneGate);
+        }
+    }
+
+    /// <summary>Runs chunks of the current job on <paramref name="worker"/> until the shared counter passes the last item.</summary>
+    private void Drain(IWorkRanges body, int worker)
+    {
+        int items = _items, chunk = _chunk;
+        while (true)
+        {
+            int begin = Interlocked.Add(ref _next, chunk) - chunk;
+            if (begin >= items) return;
+            body.RunRange(worker, begin, Math.Min(items, begin + chunk));
         }
     }
 
