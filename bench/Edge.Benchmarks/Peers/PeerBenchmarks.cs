@@ -90,6 +90,10 @@ public class PeerBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        // The Edge session too: a session with threads keeps its workers (spinning for a few ms between jobs) until disposed,
+        // which would take CPU from the cases after it.
+        _edge?.Dispose();
+        _edge = null;
         foreach (var v in _ortInputs.Concat(_ortOutputs)) v.Dispose();
         _runOptions?.Dispose();
         _ort?.Dispose();
