@@ -168,34 +168,14 @@ internal sealed class DirectPairs
                 a7 += Avx2.MultiplyAddAdjacent(Pair(ref xr, o + 7 * step), wv);
             }
         }
-        if (!staged)
-        {
-            a0.StoreUnsafe(ref tile, 0);
-            a1.StoreUnsafe(ref tile, 16);
-            a2.StoreUnsafe(ref tile, 32);
-            a3.StoreUnsafe(ref tile, 48);
-            a4.StoreUnsafe(ref tile, 64);
-            a5.StoreUnsafe(ref tile, 80);
-            a6.StoreUnsafe(ref tile, 96);
-            a7.StoreUnsafe(ref tile, 112);
-            return;
-        }
-        var stage = op.Output;
-        var clamp = stage.Clamp;
-        var r01 = Int8GemmTile.Avx2PackRows(stage.RequantizeShort(a0, c0), default, stage.RequantizeShort(a1, c0), default, clamp);
-        var r23 = Int8GemmTile.Avx2PackRows(stage.RequantizeShort(a2, c0), default, stage.RequantizeShort(a3, c0), default, clamp);
-        var r45 = Int8GemmTile.Avx2PackRows(stage.RequantizeShort(a4, c0), default, stage.RequantizeShort(a5, c0), default, clamp);
-        var r67 = Int8GemmTile.Avx2PackRows(stage.RequantizeShort(a6, c0), default, stage.RequantizeShort(a7, c0), default, clamp);
+        // Two 4-row ends with lanes 8–15 absent (at most 8 channels: never requantized or stored).
+        var stage = staged ? op.Output : null;
         nint ldc = Shape.OutChannels;
         ref sbyte yc = ref Unsafe.Add(ref y, c0);
-        Int8GemmTile.StoreRow(r01.GetLower(), ref yc, channels);
-        if (valid > 1) Int8GemmTile.StoreRow(r01.GetUpper(), ref Unsafe.Add(ref yc, ldc), channels);
-        if (valid > 2) Int8GemmTile.StoreRow(r23.GetLower(), ref Unsafe.Add(ref yc, 2 * ldc), channels);
-        if (valid > 3) Int8GemmTile.StoreRow(r23.GetUpper(), ref Unsafe.Add(ref yc, 3 * ldc), channels);
-        if (valid > 4) Int8GemmTile.StoreRow(r45.GetLower(), ref Unsafe.Add(ref yc, 4 * ldc), channels);
-        if (valid > 5) Int8GemmTile.StoreRow(r45.GetUpper(), ref Unsafe.Add(ref yc, 5 * ldc), channels);
-        if (valid > 6) Int8GemmTile.StoreRow(r67.GetLower(), ref Unsafe.Add(ref yc, 6 * ldc), channels);
-        if (valid > 7) Int8GemmTile.StoreRow(r67.GetUpper(), ref Unsafe.Add(ref yc, 7 * ldc), channels);
+        Int8GemmTile.Avx2Finish4(stage, c0, channels, Math.Min(valid, 4), ref yc, ldc, ref tile, a0, default, a1, default, a2, default, a3, default);
+        if (valid > 4)
+            Int8GemmTile.Avx2Finish4(stage, c0, channels, valid - 4, ref Unsafe.Add(ref yc, 4 * ldc), ldc, ref Unsafe.Add(ref tile, 4 * GemmPanels.Width),
+                a4, default, a5, default, a6, default, a7, default);
     }
 
     /// <summary>4 pixels × 16 channels (lanes 0–7 and 8–15 of the panel), as <see cref="Narrow"/>.</summary>
@@ -232,29 +212,7 @@ internal sealed class DirectPairs
                 b3 += Avx2.MultiplyAddAdjacent(v, wh);
             }
         }
-        if (!staged)
-        {
-            a0.StoreUnsafe(ref tile, 0);
-            b0.StoreUnsafe(ref tile, 8);
-            a1.StoreUnsafe(ref tile, 16);
-            b1.StoreUnsafe(ref tile, 24);
-            a2.StoreUnsafe(ref tile, 32);
-            b2.StoreUnsafe(ref tile, 40);
-            a3.StoreUnsafe(ref tile, 48);
-            b3.StoreUnsafe(ref tile, 56);
-            return;
-        }
-        var stage = op.Output;
-        var clamp = stage.Clamp;
-        var r01 = Int8GemmTile.Avx2PackRows(stage.RequantizeShort(a0, c0), stage.RequantizeShort(b0, c0 + 8),
-            stage.RequantizeShort(a1, c0), stage.RequantizeShort(b1, c0 + 8), clamp);
-        var r23 = Int8GemmTile.Avx2PackRows(stage.RequantizeShort(a2, c0), stage.RequantizeShort(b2, c0 + 8),
-            stage.RequantizeShort(a3, c0), stage.RequantizeShort(b3, c0 + 8), clamp);
-        nint ldc = Shape.OutChannels;
-        ref sbyte yc = ref Unsafe.Add(ref y, c0);
-        Int8GemmTile.StoreRow(r01.GetLower(), ref yc, channels);
-        if (valid > 1) Int8GemmTile.StoreRow(r01.GetUpper(), ref Unsafe.Add(ref yc, ldc), channels);
-        if (valid > 2) Int8GemmTile.StoreRow(r23.GetLower(), ref Unsafe.Add(ref yc, 2 * ldc), channels);
-        if (valid > 3) Int8GemmTile.StoreRow(r23.GetUpper(), ref Unsafe.Add(ref yc, 3 * ldc), channels);
+        Int8GemmTile.Avx2Finish4(staged ? op.Output : null, c0, channels, valid, ref Unsafe.Add(ref y, c0), Shape.OutChannels, ref tile,
+            a0, b0, a1, b1, a2, b2, a3, b3);
     }
 }

@@ -83,6 +83,21 @@ internal static partial class Int8GemmTile
             c30 += Avx2Dot(ax, x, b0, ones);
             c31 += Avx2Dot(ax, x, b1, ones);
         }
+        Avx2Finish4(stage, c0, count, rows, ref y, ldc, ref tile, c00, c01, c10, c11, c20, c21, c30, c31);
+    }
+
+    /// <summary>
+    /// The end of a 4×16 tile (rows i = 0–3, lanes 0–7 in <c>ci0</c>, 8–15 in <c>ci1</c>), shared by the GEMM tile and the
+    /// direct convolution's wide tile: without a <paramref name="stage"/> the int32 sums go to <paramref name="tile"/> (rows
+    /// of 16); with one they are requantized in registers, two saturating packs and one permutation make each pair of rows
+    /// 32 bytes, the fused clamp runs on those bytes, and the <paramref name="rows"/> valid rows are stored, the panel's
+    /// <paramref name="count"/> real channels each from <paramref name="y"/> (lanes 8–15 requantized only when count &gt; 8).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Avx2Finish4(OutputStage? stage, int c0, int count, int rows, ref sbyte y, nint ldc, ref int tile,
+        Vector256<int> c00, Vector256<int> c01, Vector256<int> c10, Vector256<int> c11,
+        Vector256<int> c20, Vector256<int> c21, Vector256<int> c30, Vector256<int> c31)
+    {
         if (stage is null)
         {
             c00.StoreUnsafe(ref tile, 0);
