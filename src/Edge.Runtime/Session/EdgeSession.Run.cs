@@ -168,9 +168,7 @@ public sealed partial class EdgeSession
 
     /// <summary>The arena with worker <paramref name="worker"/>'s own scratch region.</summary>
     private ArenaView WorkerView(int worker)
-        => new(_arena.AsSpan(_arenaStart, (int)_memory.Plan.ArenaSize), _scratch.AsSpan(worker * _scratchStride, ScratchRegion), _memory.Slots);
-
-    private int ScratchRegion => _scratch.Length - _scratchStride * (Threads - 1);
+        => new(_arena.AsSpan(_arenaStart, (int)_memory.Plan.ArenaSize), _scratch.AsSpan(_scratchStart + worker * _scratchStride, _scratchRegion), _memory.Slots);
 
     private void Execute()
     {

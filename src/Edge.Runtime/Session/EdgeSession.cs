@@ -40,6 +40,8 @@ public sealed partial class EdgeSession : IDisposable, IWorkRanges
     private readonly int _arenaStart;
     private readonly byte[] _scratch;
     private readonly int _scratchStride;
+    private readonly int _scratchStart;
+    private readonly int _scratchRegion;
     private readonly WorkerPool? _pool;
     private readonly int _inputTensor;
     private readonly InputWriter _input;
@@ -67,9 +69,13 @@ public sealed partial class EdgeSession : IDisposable, IWorkRanges
         int scratch = _ops.Length == 0 ? 0 : _ops.Max(o => o.ScratchBytes);
         _scratchStride = (scratch + 63) & ~63;
         long scratchTotal = scratch + (long)_scratchStride * (Threads - 1);
-        if (scratchTotal > Array.MaxLength)
+        if (scratchTotal > Array.MaxLength - ArenaPlanner.DefaultAlignment)
             throw new EdgeModelFormatException(source, $"{Threads} threads × {scratch:N0} bytes of scratch is too large");
-        _scratch = new byte[scratchTotal];
+        // Pinned and aligned like the arena: the kernels' row windows, im2col blocks and pair rows are read in whole vectors,
+        // and an unaligned start split those loads across cache lines in some processes and not others.
+        _scratch = GC.AllocateArray<byte>((int)scratchTotal + ArenaPlanner.DefaultAlignment, pinned: true);
+        _scratchStart = AlignedStart(_scratch);
+        _scratchRegion = scratch;
 
         var input = model.Inputs[0];
         _inputTensor = input.Tensor;
