@@ -130,6 +130,13 @@ public sealed partial class Int8Conv2d
         var own = scratch[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.MaxRows * GemmPanels.Width];
         op.RowWindow?.Reset(own, op.InputZeroPoint);
+        if (begin < end && op.Direct is { } whole && DirectPairs.Runs(resolved) && op.Work.PanelItems == 1)
+        {
+            // Items of whole panels are consecutive pixel blocks: one call over all of them, so output rows are not cut
+            // into partial tiles (nor widened again) at the items' boundaries.
+            whole.Run(op, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup);
+            return;
+        }
         for (int item = begin; item < end; item++)
         {
             var (m0, m1, p0, p1) = op.Work.Item(item);
