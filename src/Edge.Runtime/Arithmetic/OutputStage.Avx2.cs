@@ -174,13 +174,12 @@ public sealed partial class OutputStage
         {
             var even = Avx2.Multiply(acc, multiplier);
             var odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier);
-            // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i], already in place. vpblendd
-            // has no EVEX form, so where AVX-512 VL gives the JIT registers 16–31 a bitwise select (vpternlogd) does the
-            // blend without moving its operands through memory.
-            var evenHigh = Avx2.ShiftRightLogical(even, 32).AsInt32();
+            // Dword 2i ← the high dword of even[i]; dword 2i + 1 ← the high dword of odd[i]. With AVX-512 VL one two-source
+            // permutation (vpermt2d, indices 8–15 from the second source) gathers them; with AVX2 alone, a shift brings
+            // even's high dwords down and vpblendd takes odd's, already in place.
             var high = Avx512F.VL.IsSupported
-                ? Vector256.ConditionalSelect(Vector256.Create(~0L << 32).AsInt32(), odd.AsInt32(), evenHigh)
-                : Avx2.Blend(evenHigh, odd.AsInt32(), 0b1010_1010);
+                ? Avx512F.VL.PermuteVar8x32x2(even.AsInt32(), Vector256.Create(1, 9, 3, 11, 5, 13, 7, 15), odd.AsInt32())
+                : Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsInt32(), odd.AsInt32(), 0b1010_1010);
             return Avx2.ShiftRightArithmeticVariable(high + add, shift);
         }
     }
@@ -193,7 +192,7 @@ public sealed partial class OutputStage
         {
             var even = Avx512F.Multiply(acc, multiplier);
             var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultiplier);
-            var high = Vector512.ConditionalSelect(Vector512.Create(~0L << 32).AsInt32(), odd.AsInt32(), Avx512F.ShiftRightLogical(even, 32).AsInt32());
+            var high = Avx512F.PermuteVar16x32x2(even.AsInt32(), Vector512.Create(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31), odd.AsInt32());
             return Avx512F.ShiftRightArithmeticVariable(high + add, shift);
         }
     }
