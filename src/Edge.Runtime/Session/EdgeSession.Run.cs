@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Edge.Runtime.Planning;
 using Edge.Runtime.Session.Operators;
 using Edge.Runtime.Threading;
@@ -292,6 +293,13 @@ public sealed partial class EdgeSession
 
     /// <summary>Test hook: runs work items [begin, end) of one operator on worker 0's scratch.</summary>
     internal void RunOperatorRange(int index, int begin, int end) => _ops[index].RunRange(View, begin, end);
+
+    /// <summary>Test hook: the address of worker <paramref name="worker"/>'s scratch region and its length (both arena and scratch are pinned).</summary>
+    internal unsafe (long Address, int Length) ScratchRegionOf(int worker)
+    {
+        var region = WorkerView(worker).Scratch;
+        return ((long)Unsafe.AsPointer(ref MemoryMarshal.GetReference(region)), region.Length);
+    }
 
     /// <summary>Test hook: the operator's work-item count.</summary>
     internal int OperatorWorkItems(int index) => _ops[index].WorkItems;

@@ -19,6 +19,21 @@ public class SessionMemoryTests
         Assert.Equal(s.ArenaBuffers.Count, s.ArenaBufferTensors.Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Every_workers_scratch_region_starts_on_64_bytes_and_none_overlaps_another(int threads)
+    {
+        // The kernels read row windows, im2col blocks and pair rows from the scratch in whole vectors, planned from its start.
+        var s = EdgeSession.FromModel(SessionCases.Everything(29).Model, new EdgeSessionOptions { Threads = threads });
+        var regions = Enumerable.Range(0, threads).Select(s.ScratchRegionOf).ToArray();
+        Assert.All(regions, r => Assert.Equal(0, r.Address % 64));
+        Assert.All(regions, r => Assert.True(r.Length > 0));
+        for (int i = 1; i < regions.Length; i++) Assert.True(regions[i].Address >= regions[i - 1].Address + regions[i - 1].Length);
+        s.Dispose();
+    }
+
     [Fact]
     public void Every_tensor_an_operator_touches_lies_inside_the_arena_and_live_tensors_never_share_bytes()
     {
