@@ -50,11 +50,9 @@ internal sealed class DirectPairs
                 for (int i = 0; i < RowLength; i++)
                     _weights[c / GemmPanels.Width * panelLength + (kh * Pairs + i / 2) * 32 + c % GemmPanels.Width * 2 + i % 2]
                         = panels.Weight(c, kh * RowLength + i);
-        Panels = panels;
     }
 
     public Conv2dShape Shape { get; }
-    public GemmPanels Panels { get; }
 
     /// <summary>L = KW·C, the values of one kernel row; <see cref="Pairs"/> = ⌈L/2⌉.</summary>
     public int RowLength { get; }
@@ -112,9 +110,8 @@ internal sealed class DirectPairs
             for (int p = p0; p < p1; p++)
             {
                 ref short wp = ref Unsafe.Add(ref w0, p * panelLength);
-                int c0 = p * GemmPanels.Width, channels = Math.Min(GemmPanels.Width, s.OutChannels - c0);
-                bool staged = Int8GemmTile.IsStagedPanel(Panels, op.Output, 0, p, out _, out _);
-                ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Panels.FoldedBias), c0);
+                bool staged = Int8GemmTile.IsStagedPanel(op.Panels, op.Output, 0, p, out int c0, out int channels);
+                ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(op.Panels.FoldedBias), c0);
                 int mr = channels <= 8 ? NarrowPixels : NarrowPixels / 2;
                 for (int i = 0; i < count; i += mr)
                 {
@@ -123,7 +120,7 @@ internal sealed class DirectPairs
                     ref sbyte yi = ref Unsafe.Add(ref ym, (nint)i * s.OutChannels);
                     if (channels <= 8) Narrow(ref xi, ref wp, staged, op, ref bias, c0, channels, valid, ref yi, ref t);
                     else Wide(ref xi, ref wp, staged, op, ref bias, c0, channels, valid, ref yi, ref t);
-                    if (!staged) Int8GemmTile.Store(true, Panels, op.Output, 0, p, valid, ref t, ref yi, s.OutChannels);
+                    if (!staged) Int8GemmTile.Store(true, op.Panels, op.Output, 0, p, valid, ref t, ref yi, s.OutChannels);
                 }
             }
             m += count;
