@@ -87,7 +87,7 @@ public static class ModelFiles
     /// <summary>The <c>--kernels</c> option of the commands that run an int8 model.</summary>
     public static Option<string> KernelsOption() => new("--kernels")
     {
-        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), or one of scalar, vector128, advsimd, advsimddp, avx2, avxvnni, avx512bw (the widest this CPU has up to that one).",
+        Description = "Kernel path for int8 models: auto (the fastest this CPU accelerates), or one of scalar, vector128, advsimd, advsimddp, avx2, avxvnni, avx512bw, avx512vnni (the widest this CPU has up to that one).",
         DefaultValueFactory = _ => "auto",
     };
 

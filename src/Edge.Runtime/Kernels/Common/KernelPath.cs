@@ -33,6 +33,13 @@ public enum KernelPath
 
     /// <summary>x86 AVX-512 BW (512-bit byte and word instructions).</summary>
     Avx512BW = 6,
+
+    /// <summary>
+    /// x86 AVX-512 VNNI (<c>vpdpbusd</c> on 512 bits), which .NET 10 has no intrinsic for: the GEMM tiles behind
+    /// convolution and fully connected run machine code made at startup (<c>VnniTileCode</c>, x86-64 Linux); every other
+    /// kernel runs what <see cref="KernelPaths.Best"/> would choose without it (<see cref="KernelPaths.BelowVnni"/>).
+    /// </summary>
+    Avx512Vnni = 7,
 }
 
 /// <summary>The kernel paths this process can run.</summary>
@@ -45,11 +52,29 @@ public static class KernelPaths
     /// </summary>
     public static KernelPath Best { get; } = ChooseBest();
 
+    /// <summary>
+    /// The fastest managed path (no generated code): what <see cref="Best"/> is without AVX-512 VNNI, and what the kernels
+    /// with no VNNI version run on the <see cref="KernelPath.Avx512Vnni"/> path.
+    /// </summary>
+    public static KernelPath BestManaged { get; } = ChooseBestManaged();
+
     private static KernelPath ChooseBest()
+    {
+        var managed = ChooseBestManaged();
+        return managed.IsX86() && Supported(KernelPath.Avx512Vnni) == KernelPath.Avx512Vnni ? KernelPath.Avx512Vnni : managed;
+    }
+
+    private static KernelPath ChooseBestManaged()
     {
         var widest = Supported(KernelPath.Avx512BW);
         return widest == KernelPath.Avx512BW && SplitsAvx512() ? Supported(KernelPath.AvxVnni) : widest;
     }
+
+    /// <summary>
+    /// <paramref name="path"/> for a kernel with no AVX-512 VNNI version: <see cref="BestManaged"/> in place of
+    /// <see cref="KernelPath.Avx512Vnni"/> (on AMD Zen 4 that is AVX2: its AVX-512 kernels measured slower), otherwise itself.
+    /// </summary>
+    public static KernelPath BelowVnni(KernelPath path) => path == KernelPath.Avx512Vnni ? BestManaged : path;
 
     /// <summary>True on AMD processors whose family (CPUID leaf 1) is at most 19h: Zen 4 and older double-pump 512-bit operations.</summary>
     private static bool SplitsAvx512()
@@ -78,6 +103,7 @@ public static class KernelPaths
         if (path == KernelPath.Scalar) return KernelPath.Scalar;
         if (path >= KernelPath.AdvSimd)
         {
+            if (path >= KernelPath.Avx512Vnni && Gemm.VnniTileCode.IsSupported) return KernelPath.Avx512Vnni;
             if (path >= KernelPath.Avx512BW && X86Isa.Avx512BW.IsSupported) return KernelPath.Avx512BW;
             if (path >= KernelPath.AvxVnni && X86Isa.AvxVnni.IsSupported) return KernelPath.AvxVnni;
             if (path >= KernelPath.Avx2 && X86Isa.Avx2.IsSupported) return KernelPath.Avx2;
@@ -94,6 +120,7 @@ public static class KernelPaths
     /// </summary>
     public static KernelPath AtMost(KernelPath path, KernelPath widest)
     {
+        if (widest < KernelPath.Avx512Vnni) path = BelowVnni(path);
         if (path <= widest && !(path.IsArm64() && widest.IsX86())) return path;
         bool sameFamily = (path.IsArm64() && widest.IsArm64()) || (path.IsX86() && widest.IsX86());
         if (sameFamily || widest <= KernelPath.Vector128) return path < widest ? path : widest;

@@ -80,7 +80,7 @@ internal sealed class DirectPairs
     }
 
     /// <summary>True when <paramref name="path"/> (resolved) runs this kernel: the x86 paths, which have AVX2.</summary>
-    public static bool Runs(KernelPath path) => path is KernelPath.Avx2 or KernelPath.Avx512BW && Avx2.IsSupported;
+    public static bool Runs(KernelPath path) => path is KernelPath.Avx2 or KernelPath.Avx512BW or KernelPath.Avx512Vnni && Avx2.IsSupported;
 
     /// <summary>
     /// Pixels [<paramref name="m0"/>, <paramref name="m1"/>) × panels [<paramref name="p0"/>, <paramref name="p1"/>):
@@ -120,7 +120,7 @@ internal sealed class DirectPairs
                     ref sbyte yi = ref Unsafe.Add(ref ym, (nint)i * s.OutChannels);
                     if (channels <= 8) Narrow(ref xi, ref wp, staged, op, ref bias, c0, channels, valid, ref yi, ref t);
                     else Wide(ref xi, ref wp, staged, op, ref bias, c0, channels, valid, ref yi, ref t);
-                    if (!staged) Int8GemmTile.Store(true, op.Panels, op.Output, 0, p, valid, ref t, ref yi, s.OutChannels);
+                    if (!staged) Int8GemmTile.Store(true, op.Panels, op.Panels.FoldedBias, op.Output, 0, p, valid, ref t, ref yi, s.OutChannels);
                 }
             }
             m += count;

@@ -128,7 +128,7 @@ public sealed partial class Int8Conv2d
             return;
         }
         var own = scratch[..op.ScratchLength];
-        Span<int> tile = stackalloc int[Int8GemmTile.MaxRows * GemmPanels.Width];
+        Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         op.RowWindow?.Reset(own, op.InputZeroPoint);
         if (begin < end && op.Direct is { } whole && DirectPairs.Runs(resolved) && op.Work.PanelItems == 1)
         {

@@ -145,7 +145,7 @@ public sealed partial class Int8DepthwiseConv2d
     }
 
     /// <summary>The path <see cref="Run"/> takes for <paramref name="path"/> on this machine.</summary>
-    public static KernelPath PathFor(KernelPath path) => KernelPaths.Supported(path) switch
+    public static KernelPath PathFor(KernelPath path) => KernelPaths.Supported(KernelPaths.BelowVnni(path)) switch
     {
         KernelPath.Avx512BW => KernelPath.Avx512BW,
         KernelPath.AvxVnni or KernelPath.Avx2 => KernelPath.Avx2,

@@ -33,9 +33,9 @@ internal sealed class GemmPanels
     /// <summary>Bytes of one quad of a panel (16 channels × 4 k).</summary>
     public const int QuadBytes = Width * 4;
 
-    private GemmPanels(sbyte[] data, int[] foldedBias, int groups, int channelsPerGroup, int k)
+    private GemmPanels(sbyte[] data, int[] foldedBias, int[] vnniBias, int groups, int channelsPerGroup, int k)
     {
-        (Data, FoldedBias, Groups, ChannelsPerGroup, K) = (data, foldedBias, groups, channelsPerGroup, k);
+        (Data, FoldedBias, VnniBias, Groups, ChannelsPerGroup, K) = (data, foldedBias, vnniBias, groups, channelsPerGroup, k);
         KPadded = Pad(k);
         PanelsPerGroup = (channelsPerGroup + Width - 1) / Width;
     }
@@ -45,6 +45,12 @@ internal sealed class GemmPanels
 
     /// <summary><c>bias[c] − zp_x·Σ_k w[c][k]</c> (wrapping in int32, as the contract's accumulator), [Groups][PanelsPerGroup·16].</summary>
     public int[] FoldedBias { get; }
+
+    /// <summary>
+    /// <c>FoldedBias[c] − 128·Σ_k w[c][k]</c> (wrapping), laid out as <see cref="FoldedBias"/>: the bias of the VNNI tiles
+    /// (<see cref="VnniTileCode"/>), whose sums are <c>Σ (x + 128)·w</c>.
+    /// </summary>
+    public int[] VnniBias { get; }
 
     public int Groups { get; }
     public int ChannelsPerGroup { get; }
@@ -78,6 +84,7 @@ internal sealed class GemmPanels
         int kp = Pad(k), panels = (channelsPerGroup + Width - 1) / Width;
         var data = new sbyte[groups * panels * Width * kp];
         var folded = new int[groups * panels * Width];
+        var vnni = new int[groups * panels * Width];
         for (int g = 0; g < groups; g++)
             for (int n = 0; n < channelsPerGroup; n++)
             {
@@ -90,8 +97,9 @@ internal sealed class GemmPanels
                     data[((g * panels + p) * (kp / 4) + i / 4) * QuadBytes + lane * 4 + i % 4] = w;
                 }
                 folded[g * panels * Width + n] = unchecked((bias.IsEmpty ? 0 : bias[c]) - inputZeroPoint * sum);
+                vnni[g * panels * Width + n] = unchecked(folded[g * panels * Width + n] - 128 * sum);
             }
-        return new GemmPanels(data, folded, groups, channelsPerGroup, k);
+        return new GemmPanels(data, folded, vnni, groups, channelsPerGroup, k);
     }
 
     /// <summary>The weight <c>w[channel][k]</c> as given to <see cref="Pack"/> (for the scalar references).</summary>

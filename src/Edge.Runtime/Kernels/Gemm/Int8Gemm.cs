@@ -91,7 +91,7 @@ public sealed class Int8Gemm
             return;
         }
         var block = MemoryMarshal.Cast<byte, sbyte>(scratch)[..op.ScratchLength];
-        Span<int> tile = stackalloc int[Int8GemmTile.MaxRows * GemmPanels.Width];
+        Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         int k = op.InFeatures, m = op.OutFeatures;
         for (int item = begin; item < end; item++)
         {

@@ -29,15 +29,18 @@ internal static partial class Int8GemmTile
     /// <summary>The largest <see cref="RowsPerTile"/>: scratch blocks and tiles are sized for it.</summary>
     public const int MaxRows = 8;
 
+    /// <summary>The int32 of the accumulator tile buffer a caller passes: <see cref="MaxRows"/> rows × two panels (the VNNI tile's).</summary>
+    public const int TileInts = MaxRows * GemmPanels.Width * 2;
+
     /// <summary>
     /// The path the engine runs when <paramref name="path"/> is asked for on this machine: the widest engine path up to it
     /// that the CPU accelerates, within the family asked for (an x86 path asked for on ARM64 runs the widest ARM64 one, as
     /// <see cref="KernelPaths.Supported"/> says, and the other way round). AVX-VNNI has no kernel of its own (this project's machines could not test one), so it
-    /// runs AVX2; Scalar means the caller's scalar reference.
+    /// runs AVX2; AVX-512 VNNI runs the generated tiles (<see cref="VnniTileCode"/>); Scalar means the caller's scalar reference.
     /// </summary>
     public static KernelPath Resolve(KernelPath path)
     {
-        var widest = path.IsArm64() ? KernelPath.AdvSimdDp : KernelPath.Avx512BW;
+        var widest = path.IsArm64() ? KernelPath.AdvSimdDp : KernelPath.Avx512Vnni;
         var p = KernelPaths.Supported(KernelPaths.AtMost(path, widest));
         return p == KernelPath.AvxVnni ? KernelPath.Avx2 : p;
     }
@@ -45,7 +48,7 @@ internal static partial class Int8GemmTile
     /// <summary>The A rows of one full tile of a resolved path (MR).</summary>
     public static int RowsPerTile(KernelPath path) => path switch
     {
-        KernelPath.Avx512BW => 8,
+        KernelPath.Avx512BW or KernelPath.Avx512Vnni => 8,
         KernelPath.Avx2 or KernelPath.AdvSimdDp => 4,
         KernelPath.AdvSimd => 2,
         _ => 1,
@@ -59,7 +62,7 @@ internal static partial class Int8GemmTile
     /// tile's A rows (<paramref name="rows"/> valid, <see cref="RowsRead"/> readable, at stride <paramref name="lda"/>):
     /// for valid row i and each of the group's channels c in the panels,
     /// <c>y[i·ldc + c] = stage(foldedBias[c] + Σ_k a[i][k]·w[c][k])</c>, with c counted over all groups.
-    /// <paramref name="tile"/> holds <see cref="MaxRows"/>·16 int32. <paramref name="path"/> is resolved (<see cref="Resolve"/>), not Scalar.
+    /// <paramref name="tile"/> holds <see cref="TileInts"/> int32. <paramref name="path"/> is resolved (<see cref="Resolve"/>), not Scalar.
     /// </summary>
     public static void Run(KernelPath path, GemmPanels w, OutputStage stage, int group, int rows, ref sbyte a, nint lda,
         int panelBegin, int panelEnd, ref sbyte y, nint ldc, Span<int> tile)
@@ -68,6 +71,16 @@ internal static partial class Int8GemmTile
         ref int t = ref MemoryMarshal.GetReference(tile);
         int quads = w.KPadded / 4;
         bool one = rows == 1;
+        if (path == KernelPath.Avx512Vnni)
+        {
+            if (!one)
+            {
+                for (int p = panelBegin; p < panelEnd; p += 2)
+                    Avx512VnniPanels(w, stage, group, rows, ref a, lda, p, Math.Min(2, panelEnd - p), ref y, ldc, ref t);
+                return;
+            }
+            path = KernelPaths.BestManaged; // one row: the managed one-row kernels (a 1-row VNNI tile would wait on one accumulator)
+        }
         for (int p = panelBegin; p < panelEnd; p++)
         {
             ref sbyte b = ref Unsafe.Add(ref b0, w.PanelOffset(group, p));
@@ -99,7 +112,7 @@ internal static partial class Int8GemmTile
                     for (int i = 0; i < rows; i++) Vector128Rows1(ref Unsafe.Add(ref a, i * lda), ref b, quads, ref Unsafe.Add(ref t, i * GemmPanels.Width));
                     break;
             }
-            Store(path.IsX86(), w, stage, group, p, rows, ref t, ref y, ldc);
+            Store(path.IsX86(), w, w.FoldedBias, stage, group, p, rows, ref t, ref y, ldc);
         }
     }
 
@@ -179,17 +192,18 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
-    /// The output stage on the accumulator tile of panel <paramref name="panel"/>: the folded bias added, then requantize,
+    /// The output stage on the accumulator tile of panel <paramref name="panel"/>: <paramref name="biases"/> added (the panels'
+    /// <see cref="GemmPanels.FoldedBias"/>, or <see cref="GemmPanels.VnniBias"/> after the VNNI tiles), then requantize,
     /// zero point and clamp eight lanes at a time (AVX2 tables, which any channel may start) or four (Vector128 tables,
     /// where they reach; the scalar stage for the lanes where they do not), and one store per row of the channels that exist.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Store(bool avx2, GemmPanels w, OutputStage stage, int group, int panel, int rows, ref int tile, ref sbyte y, nint ldc)
+    internal static void Store(bool avx2, GemmPanels w, int[] biases, OutputStage stage, int group, int panel, int rows, ref int tile, ref sbyte y, nint ldc)
     {
         int n0 = panel * GemmPanels.Width;
         int count = Math.Min(GemmPanels.Width, w.ChannelsPerGroup - n0);
         int c0 = group * w.ChannelsPerGroup + n0;
-        ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), group * w.PaddedChannelsPerGroup + n0);
+        ref int bias = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(biases), group * w.PaddedChannelsPerGroup + n0);
         for (int i = 0; i < rows; i++)
         {
             ref int acc = ref Unsafe.Add(ref tile, i * GemmPanels.Width);

@@ -1,0 +1,183 @@
+namespace Edge.Runtime.CodeGen;
+
+/// <summary>A general-purpose x86-64 register, by its encoding number (rax = 0 … r15 = 15).</summary>
+internal enum Gpr
+{
+    Rax = 0, Rcx = 1, Rdx = 2, Rbx = 3, Rsp = 4, Rbp = 5, Rsi = 6, Rdi = 7,
+    R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15,
+}
+
+/// <summary>
+/// The few x86-64 instructions the generated kernels use, encoded into a byte buffer: EVEX-encoded 512-bit integer
+/// instructions on zmm0–zmm31 (register or <c>[base + index + disp]</c> operands, with EVEX's compressed 8-bit
+/// displacement), and the scalar instructions of a counted loop. Every encoding follows the Intel SDM, volume 2
+/// (§2.7, "EVEX encoding"); the tests check the bytes of each form against GNU as.
+/// </summary>
+internal sealed class X64Assembler
+{
+    private readonly List<byte> _code = [];
+
+    /// <summary>The bytes emitted so far.</summary>
+    public byte[] ToArray() => [.. _code];
+
+    /// <summary>The offset of the next instruction (a loop's head, for <see cref="Jnz"/>).</summary>
+    public int Position => _code.Count;
+
+    // ---- EVEX, 512 bits -------------------------------------------------------------------------------------------
+
+    /// <summary><c>vpxord zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W0 EF /r).</summary>
+    public void Vpxord(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0xEF, dst, a, b);
+
+    /// <summary><c>vpdpbusd zmm<paramref name="acc"/>, zmm<paramref name="u8"/>, zmm<paramref name="s8"/></c> (EVEX.512.66.0F38.W0 50 /r): per int32 lane, acc += Σ of four u8·s8 products.</summary>
+    public void Vpdpbusd(int acc, int u8, int s8) => EvexRegs(map: 2, pp: 1, opcode: 0x50, acc, u8, s8);
+
+    /// <summary><c>vpbroadcastd zmm<paramref name="dst"/>, dword [base + index + disp]</c> (EVEX.512.66.0F38.W0 58 /r, tuple T1S: disp8 × 4).</summary>
+    public void VpbroadcastdLoad(int dst, Gpr @base, Gpr? index, int disp) => EvexMem(map: 2, pp: 1, opcode: 0x58, dst, @base, index, disp, scaleN: 4);
+
+    /// <summary><c>vpbroadcastd zmm<paramref name="dst"/>, r32</c> (EVEX.512.66.0F38.W0 7C /r).</summary>
+    public void VpbroadcastdGpr(int dst, Gpr src) => EvexRegs(map: 2, pp: 1, opcode: 0x7C, dst, 0, (int)src);
+
+    /// <summary><c>vmovdqu32 zmm<paramref name="dst"/>, [base + index + disp]</c> (EVEX.512.F3.0F.W0 6F /r, full vector: disp8 × 64).</summary>
+    public void Load(int dst, Gpr @base, Gpr? index, int disp) => EvexMem(map: 1, pp: 2, opcode: 0x6F, dst, @base, index, disp, scaleN: 64);
+
+    /// <summary><c>vmovdqu32 [base + disp], zmm<paramref name="src"/></c> (EVEX.512.F3.0F.W0 7F /r).</summary>
+    public void Store(Gpr @base, int disp, int src) => EvexMem(map: 1, pp: 2, opcode: 0x7F, src, @base, null, disp, scaleN: 64);
+
+    /// <summary>
+    /// EVEX with three register operands: <c>reg</c> = <paramref name="r"/> (ModRM.reg), <c>vvvv</c> = <paramref name="v"/>,
+    /// ModRM.rm = <paramref name="m"/> (a zmm register, or a GPR for the broadcast from r32), W0, 512 bits, no mask.
+    /// </summary>
+    private void EvexRegs(int map, int pp, byte opcode, int r, int v, int m)
+    {
+        Check(r, v, m);
+        // P1: R̄ X̄ B̄ R̄' 0 0 m m — R/R' extend ModRM.reg to 5 bits; for a register rm, B and X extend ModRM.rm.
+        int p1 = (Inv(r, 3) << 7) | (Inv(m, 4) << 6) | (Inv(m, 3) << 5) | (Inv(r, 4) << 4) | map;
+        Emit(0x62, (byte)p1, P2(v, pp), P3(v), opcode, (byte)(0xC0 | ((r & 7) << 3) | (m & 7)));
+    }
+
+    /// <summary>EVEX with a register and a memory operand <c>[base + index·1 + disp]</c>; <paramref name="scaleN"/> is the disp8 compression factor of the instruction's tuple.</summary>
+    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN)
+    {
+        Check(r, 0, 0);
+        int b = (int)@base, x = index is { } i ? (int)i : 0;
+        if (index == Gpr.Rsp) throw new ArgumentException("rsp cannot be an index register.", nameof(index));
+        int p1 = (Inv(r, 3) << 7) | (Inv(x, 3) << 6) | (Inv(b, 3) << 5) | (Inv(r, 4) << 4) | map;
+        Emit(0x62, (byte)p1, P2(0, pp), P3(0), opcode);
+        bool short8 = disp % scaleN == 0 && disp / scaleN is >= sbyte.MinValue and <= sbyte.MaxValue;
+        ModRmMemory(r & 7, b, index is null ? null : x, disp, short8 ? disp / scaleN : null);
+    }
+
+    // P2: W vvvv̄ 1 pp (W0).
+    private static byte P2(int v, int pp) => (byte)((((~v) & 0xF) << 3) | 0x04 | pp);
+
+    // P3: z L'L b V̄' aaa — no zeroing, L'L = 10 (512 bits), no broadcast or rounding, V' extends vvvv, no mask.
+    private static byte P3(int v) => (byte)(0x40 | (Inv(v, 4) << 3));
+
+    private static int Inv(int reg, int bit) => ((reg >> bit) & 1) ^ 1;
+
+    private static void Check(params int[] regs)
+    {
+        foreach (int r in regs)
+            if (r is < 0 or > 31) throw new ArgumentOutOfRangeException(nameof(regs), r, "A zmm register is 0–31.");
+    }
+
+    // ---- scalar ---------------------------------------------------------------------------------------------------
+
+    /// <summary><c>lea dst, [base + index·1 + disp]</c> (REX.W 8D /r).</summary>
+    public void Lea(Gpr dst, Gpr @base, Gpr? index, int disp = 0)
+    {
+        int d = (int)dst, b = (int)@base, x = index is { } i ? (int)i : 0;
+        Emit((byte)(0x48 | ((d >> 3) << 2) | ((x >> 3) << 1) | (b >> 3)), 0x8D);
+        ModRmMemory(d & 7, b, index is null ? null : x, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
+    }
+
+    /// <summary><c>add reg, imm</c> (REX.W 83 /0 ib, or 81 /0 id).</summary>
+    public void AddImm(Gpr reg, int imm)
+    {
+        int r = (int)reg;
+        bool small = imm is >= sbyte.MinValue and <= sbyte.MaxValue;
+        Emit((byte)(0x48 | (r >> 3)), (byte)(small ? 0x83 : 0x81), (byte)(0xC0 | (r & 7)));
+        if (small) Emit((byte)imm);
+        else Emit32(imm);
+    }
+
+    /// <summary><c>add dst, src</c> (REX.W 01 /r).</summary>
+    public void Add(Gpr dst, Gpr src)
+    {
+        int d = (int)dst, s = (int)src;
+        Emit((byte)(0x48 | ((s >> 3) << 2) | (d >> 3)), 0x01, (byte)(0xC0 | ((s & 7) << 3) | (d & 7)));
+    }
+
+    /// <summary><c>dec reg</c> (REX.W FF /1): sets ZF for <see cref="Jnz"/>.</summary>
+    public void Dec(Gpr reg)
+    {
+        int r = (int)reg;
+        Emit((byte)(0x48 | (r >> 3)), 0xFF, (byte)(0xC8 | (r & 7)));
+    }
+
+    /// <summary><c>mov r32, imm32</c> (B8+rd id; zero-extends into the 64-bit register).</summary>
+    public void MovImm32(Gpr reg, uint imm)
+    {
+        int r = (int)reg;
+        if (r >= 8) Emit(0x41);
+        Emit((byte)(0xB8 | (r & 7)));
+        Emit32(unchecked((int)imm));
+    }
+
+    /// <summary><c>xor r32, r32</c> of a register with itself (31 /r): zero.</summary>
+    public void Zero(Gpr reg)
+    {
+        int r = (int)reg;
+        if (r >= 8) Emit(0x45);
+        Emit(0x31, (byte)(0xC0 | ((r & 7) << 3) | (r & 7)));
+    }
+
+    /// <summary><c>jnz</c> back to <paramref name="target"/> (0F 85 cd, a 32-bit displacement from the instruction's end).</summary>
+    public void Jnz(int target)
+    {
+        Emit(0x0F, 0x85);
+        Emit32(target - (Position + 4));
+    }
+
+    public void Push(Gpr reg)
+    {
+        int r = (int)reg;
+        if (r >= 8) Emit(0x41);
+        Emit((byte)(0x50 | (r & 7)));
+    }
+
+    public void Pop(Gpr reg)
+    {
+        int r = (int)reg;
+        if (r >= 8) Emit(0x41);
+        Emit((byte)(0x58 | (r & 7)));
+    }
+
+    /// <summary><c>vzeroupper</c> (VEX.128.0F.WIG 77): leaves no dirty upper state to slow later SSE code.</summary>
+    public void Vzeroupper() => Emit(0xC5, 0xF8, 0x77);
+
+    public void Ret() => Emit(0xC3);
+
+    /// <summary>
+    /// ModRM (and SIB, displacement) for <c>[base + index·1 + disp]</c> with ModRM.reg = <paramref name="reg"/>:
+    /// a SIB byte when there is an index or the base is rsp/r12, a displacement byte when there is a displacement or the
+    /// base is rbp/r13 (whose mod 00 form means RIP-relative or no base). <paramref name="disp8"/> is the displacement
+    /// as stored in one byte (already divided by the tuple's N for EVEX), or null when it needs four.
+    /// </summary>
+    private void ModRmMemory(int reg, int @base, int? index, int disp, int? disp8)
+    {
+        bool sib = index is not null || (@base & 7) == 4;
+        int mod = disp == 0 && (@base & 7) != 5 ? 0 : disp8 is not null ? 1 : 2;
+        Emit((byte)((mod << 6) | (reg << 3) | (sib ? 4 : @base & 7)));
+        if (sib) Emit((byte)(((index ?? 4) & 7) << 3 | (@base & 7))); // scale 1; index 100 = none
+        if (mod == 1) Emit(unchecked((byte)(sbyte)disp8!.Value));
+        else if (mod == 2) Emit32(disp);
+    }
+
+    private void Emit(params byte[] bytes) => _code.AddRange(bytes);
+
+    private void Emit32(int v)
+    {
+        for (int i = 0; i < 4; i++) _code.Add((byte)(v >> (8 * i)));
+    }
+}
