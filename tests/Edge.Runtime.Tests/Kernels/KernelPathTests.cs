@@ -33,4 +33,15 @@ public class KernelPathTests
         }
         Assert.Equal(KernelPath.Scalar, KernelPaths.Supported(KernelPath.Scalar));
     }
+
+    [Fact]
+    public void Kernels_without_a_vnni_version_run_the_best_managed_path_on_the_vnni_path()
+    {
+        Assert.Equal(KernelPaths.BestManaged, KernelPaths.BelowVnni(KernelPath.Avx512Vnni));
+        Assert.Equal(KernelPath.Avx2, KernelPaths.BelowVnni(KernelPath.Avx2));
+        Assert.Equal(KernelPaths.AtMost(KernelPaths.BestManaged, KernelPath.Avx512BW), KernelPaths.AtMost(KernelPath.Avx512Vnni, KernelPath.Avx512BW));
+        Assert.Equal(KernelPath.Avx512Vnni, KernelPaths.AtMost(KernelPath.Avx512Vnni, KernelPath.Avx512Vnni));
+        Assert.NotEqual(KernelPath.Avx512Vnni, KernelPaths.BestManaged);
+        if (KernelPaths.Supported(KernelPath.Avx512Vnni) == KernelPath.Avx512Vnni) Assert.Equal(KernelPath.Avx512Vnni, KernelPaths.Best);
+    }
 }

@@ -1,0 +1,84 @@
+using Edge.Runtime.CodeGen;
+using Xunit;
+
+namespace Edge.Runtime.Tests.CodeGen;
+
+/// <summary>
+/// Every instruction form the generated kernels use, against the bytes GNU as (binutils 2.40, <c>.intel_syntax</c>) gives
+/// for the same instruction: registers below and above 8 and 16, memory operands with and without an index, displacements
+/// that compress to 8 bits (EVEX disp8·N) and ones that do not, and the rbp/r13 and rsp/r12 base special cases.
+/// </summary>
+public class X64AssemblerTests
+{
+    private static string Hex(Action<X64Assembler> emit)
+    {
+        var asm = new X64Assembler();
+        emit(asm);
+        return Convert.ToHexString(asm.ToArray()).ToLowerInvariant();
+    }
+
+    [Theory]
+    [InlineData("vpxord zmm0,zmm0,zmm0", "62f17d48efc0")]
+    [InlineData("vpxord zmm26,zmm26,zmm31", "62012d40efd7")]
+    [InlineData("vpxord zmm8,zmm8,zmm8", "62513d48efc0")]
+    [InlineData("vpdpbusd zmm0,zmm26,zmm24", "62922d4050c0")]
+    [InlineData("vpdpbusd zmm15,zmm27,zmm25", "6212254050f9")]
+    [InlineData("vpdpbusd zmm9,zmm26,zmm24", "62122d4050c8")]
+    [InlineData("vpbroadcastd zmm31,r15d", "62427d487cff")]
+    public void Register_forms_match_gnu_as(string instruction, string bytes)
+    {
+        string hex = instruction switch
+        {
+            "vpxord zmm0,zmm0,zmm0" => Hex(a => a.Vpxord(0, 0, 0)),
+            "vpxord zmm26,zmm26,zmm31" => Hex(a => a.Vpxord(26, 26, 31)),
+            "vpxord zmm8,zmm8,zmm8" => Hex(a => a.Vpxord(8, 8, 8)),
+            "vpdpbusd zmm0,zmm26,zmm24" => Hex(a => a.Vpdpbusd(0, 26, 24)),
+            "vpdpbusd zmm15,zmm27,zmm25" => Hex(a => a.Vpdpbusd(15, 27, 25)),
+            "vpdpbusd zmm9,zmm26,zmm24" => Hex(a => a.Vpdpbusd(9, 26, 24)),
+            "vpbroadcastd zmm31,r15d" => Hex(a => a.VpbroadcastdGpr(31, Gpr.R15)),
+            _ => throw new ArgumentException(instruction),
+        };
+        Assert.Equal(bytes, hex);
+    }
+
+    [Fact]
+    public void Memory_forms_match_gnu_as()
+    {
+        Assert.Equal("62227d4858143f", Hex(a => a.VpbroadcastdLoad(26, Gpr.Rdi, Gpr.R15, 0)));       // [rdi+r15]
+        Assert.Equal("62027d48581c3e", Hex(a => a.VpbroadcastdLoad(27, Gpr.R14, Gpr.R15, 0)));       // [r14+r15]
+        Assert.Equal("62027d4858743d00", Hex(a => a.VpbroadcastdLoad(30, Gpr.R13, Gpr.R15, 0)));     // [r13+r15+0]: r13 needs a disp8
+        Assert.Equal("62027d4858343c", Hex(a => a.VpbroadcastdLoad(30, Gpr.R12, Gpr.R15, 0)));       // [r12+r15]
+        Assert.Equal("62617e486f02", Hex(a => a.Load(24, Gpr.Rdx, null, 0)));                        // [rdx]
+        Assert.Equal("62217e486f0c0a", Hex(a => a.Load(25, Gpr.Rdx, Gpr.R9, 0)));                   // [rdx+r9]
+        Assert.Equal("62417e486f09", Hex(a => a.Load(25, Gpr.R9, null, 0)));                         // [r9]
+        Assert.Equal("62d17e487f4001", Hex(a => a.Store(Gpr.R8, 64, 0)));                            // [r8+0x40]: disp8 = 1 (×64)
+        Assert.Equal("62517e487f780f", Hex(a => a.Store(Gpr.R8, 960, 15)));                          // [r8+0x3c0]
+        Assert.Equal("62517e487f7810", Hex(a => a.Store(Gpr.R8, 1024, 15)));                         // [r8+0x400]
+        Assert.Equal("62d17e487f8004000000", Hex(a => a.Store(Gpr.R8, 4, 0)));                       // [r8+4]: not a multiple of 64, disp32
+        Assert.Equal("62d17e487f80c0200000", Hex(a => a.Store(Gpr.R8, 8384, 0)));                    // [r8+0x20c0]: 131·64, past disp8
+    }
+
+    [Fact]
+    public void Scalar_forms_match_gnu_as()
+    {
+        Assert.Equal("4c8d1437", Hex(a => a.Lea(Gpr.R10, Gpr.Rdi, Gpr.Rsi)));
+        Assert.Equal("4d8d1c32", Hex(a => a.Lea(Gpr.R11, Gpr.R10, Gpr.Rsi)));
+        Assert.Equal("4d8d743500", Hex(a => a.Lea(Gpr.R14, Gpr.R13, Gpr.Rsi)));
+        Assert.Equal("4e8d0c0a", Hex(a => a.Lea(Gpr.R9, Gpr.Rdx, Gpr.R9)));
+        Assert.Equal("4983c704", Hex(a => a.AddImm(Gpr.R15, 4)));
+        Assert.Equal("4883c240", Hex(a => a.AddImm(Gpr.Rdx, 64)));
+        Assert.Equal("4881c200010000", Hex(a => a.AddImm(Gpr.Rdx, 256)));
+        Assert.Equal("48ffc9", Hex(a => a.Dec(Gpr.Rcx)));
+        Assert.Equal("41bf80808080", Hex(a => a.MovImm32(Gpr.R15, 0x80808080)));
+        Assert.Equal("4531ff", Hex(a => a.Zero(Gpr.R15)));
+        Assert.Equal("5341545b415cc5f877c3", Hex(a => { a.Push(Gpr.Rbx); a.Push(Gpr.R12); a.Pop(Gpr.Rbx); a.Pop(Gpr.R12); a.Vzeroupper(); a.Ret(); }));
+    }
+
+    [Fact]
+    public void Jnz_jumps_back_to_its_target()
+    {
+        // A loop head at 0, a 3-byte dec, then the 6-byte jnz: rel32 = 0 − (3 + 6) = −9.
+        Assert.Equal("48ffc90f85f7ffffff", Hex(a => { a.Dec(Gpr.Rcx); a.Jnz(0); }));
+        Assert.Equal("0f85faffffff", Hex(a => a.Jnz(0)));
+    }
+}

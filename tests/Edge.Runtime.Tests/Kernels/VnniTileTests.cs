@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+using Edge.Runtime.Kernels;
+using Edge.Runtime.Kernels.Gemm;
+using Xunit;
+
+namespace Edge.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The generated AVX-512 VNNI tiles (<see cref="VnniTileCode"/>) on their own, against the sums they promise:
+/// <c>tile[(p·8 + r)·16 + c] = Σ_k (a[r][k] + 128)·w_p[c][k]</c>. They run only on CPUs with AVX512_VNNI (Zen 4 and
+/// later, Intel since Cascade Lake); elsewhere these tests check that the path is off for the reason the CPU gives, and the
+/// Conformance families hold every path that is on against the scalar reference.
+/// </summary>
+[Trait("Category", "Conformance")]
+public class VnniTileTests
+{
+    [Fact]
+    public void The_path_is_on_exactly_where_the_cpu_and_the_switches_allow_it()
+    {
+        Assert.Equal(VnniTileCode.CpuHasVnni(), VnniTileCode.IsSupported);
+        Assert.Equal(VnniTileCode.IsSupported, KernelPaths.Supported(KernelPath.Avx512Vnni) == KernelPath.Avx512Vnni);
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVXVNNI") == "0" || Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0"
+            || Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
+            Assert.False(VnniTileCode.IsSupported);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 4, 1)]
+    [InlineData(1, 2, 7, 3)]
+    [InlineData(2, 2, 37, 13)]
+    [InlineData(2, 9, 40, 0)]
+    [InlineData(1, 64, 256, 5)]
+    public unsafe void Tiles_give_the_shifted_sums_exactly(int panels, int quads, int lda, int seed)
+    {
+        if (!VnniTileCode.IsSupported)
+        {
+            Assert.False(VnniTileCode.CpuHasVnni());
+            return;
+        }
+        lda = Math.Max(lda, quads * 4);
+        var rng = new Random(seed);
+        var a = new sbyte[VnniTileCode.Rows * lda];
+        var b = new sbyte[panels * quads * 64];
+        for (int i = 0; i < a.Length; i++) a[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < b.Length; i++) b[i] = (sbyte)rng.Next(-127, 128);
+        if (seed == 0) Array.Fill(a, sbyte.MaxValue); // every product at its largest: 255·127 per byte, 64 quads
+        var tile = new int[Int8GemmTile.TileInts];
+        Array.Fill(tile, 12345);
+        fixed (sbyte* pa = a, pb = b)
+        fixed (int* pt = tile)
+            VnniTileCode.Tile(panels)(pa, lda, pb, quads, pt, quads * 64);
+        for (int p = 0; p < panels; p++)
+            for (int r = 0; r < VnniTileCode.Rows; r++)
+                for (int c = 0; c < 16; c++)
+                {
+                    int sum = 0;
+                    for (int k = 0; k < quads * 4; k++) sum += (a[r * lda + k] + 128) * b[(p * quads + k / 4) * 64 + c * 4 + k % 4];
+                    Assert.True(sum == tile[(p * VnniTileCode.Rows + r) * 16 + c], $"panel {p} row {r} channel {c}: {tile[(p * VnniTileCode.Rows + r) * 16 + c]}, expected {sum}");
+                }
+        for (int i = panels * VnniTileCode.Rows * 16; i < tile.Length; i++) Assert.Equal(12345, tile[i]);
+    }
+
+    [Fact]
+    public void Code_is_made_only_for_x64()
+    {
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64) Assert.False(VnniTileCode.IsSupported);
+        Assert.NotEmpty(VnniTileCode.Assemble(1));
+        Assert.NotEmpty(VnniTileCode.Assemble(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.Assemble(3));
+    }
+}
