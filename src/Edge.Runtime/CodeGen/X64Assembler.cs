@@ -108,6 +108,26 @@ internal sealed class X64Assembler
         Emit((byte)(0x48 | ((s >> 3) << 2) | (d >> 3)), 0x01, (byte)(0xC0 | ((s & 7) << 3) | (d & 7)));
     }
 
+    /// <summary><c>mov dst, qword [base + disp]</c> (REX.W 8B /r).</summary>
+    public void MovLoad(Gpr dst, Gpr @base, int disp) => ScalarMem(0x8B, dst, @base, disp);
+
+    /// <summary><c>add dst, qword [base + disp]</c> (REX.W 03 /r).</summary>
+    public void AddLoad(Gpr dst, Gpr @base, int disp) => ScalarMem(0x03, dst, @base, disp);
+
+    /// <summary><c>mov dst, src</c> (REX.W 89 /r).</summary>
+    public void Mov(Gpr dst, Gpr src)
+    {
+        int d = (int)dst, s = (int)src;
+        Emit((byte)(0x48 | ((s >> 3) << 2) | (d >> 3)), 0x89, (byte)(0xC0 | ((s & 7) << 3) | (d & 7)));
+    }
+
+    private void ScalarMem(byte opcode, Gpr dst, Gpr @base, int disp)
+    {
+        int d = (int)dst, b = (int)@base;
+        Emit((byte)(0x48 | ((d >> 3) << 2) | (b >> 3)), opcode);
+        ModRmMemory(d & 7, b, null, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
+    }
+
     /// <summary><c>dec reg</c> (REX.W FF /1): sets ZF for <see cref="Jnz"/>.</summary>
     public void Dec(Gpr reg)
     {

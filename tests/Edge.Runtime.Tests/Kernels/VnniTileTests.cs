@@ -46,9 +46,10 @@ public class VnniTileTests
         if (seed == 0) Array.Fill(a, sbyte.MaxValue); // every product at its largest: 255·127 per byte, 64 quads
         var tile = new int[Int8GemmTile.TileInts];
         Array.Fill(tile, 12345);
+        var shape = VnniTileShape.Gemm(quads);
         fixed (sbyte* pa = a, pb = b)
         fixed (int* pt = tile)
-            VnniTileCode.Tile(panels)(pa, lda, pb, quads, pt, quads * 64);
+            VnniTileCode.Tile(panels)(pa, lda, pb, &shape, pt, quads * 64);
         for (int p = 0; p < panels; p++)
             for (int r = 0; r < VnniTileCode.Rows; r++)
                 for (int c = 0; c < 16; c++)
@@ -58,6 +59,44 @@ public class VnniTileTests
                     Assert.True(sum == tile[(p * VnniTileCode.Rows + r) * 16 + c], $"panel {p} row {r} channel {c}: {tile[(p * VnniTileCode.Rows + r) * 16 + c]}, expected {sum}");
                 }
         for (int i = panels * VnniTileCode.Rows * 16; i < tile.Length; i++) Assert.Equal(12345, tile[i]);
+    }
+
+    [Theory]
+    [InlineData(1, 2, 3, 20, 7)]
+    [InlineData(2, 3, 5, 0, 8)]
+    [InlineData(2, 1, 7, 64, 9)]
+    public unsafe void Segmented_tiles_walk_each_segment_then_jump(int panels, int quads, int segments, int jump, int seed)
+    {
+        if (!VnniTileCode.IsSupported)
+        {
+            Assert.False(VnniTileCode.CpuHasVnni());
+            return;
+        }
+        const int lda = 6; // rows overlap, as neighbouring pixels' windows do in a direct convolution
+        int span = segments * (quads * 4 + jump);
+        var rng = new Random(seed);
+        var a = new sbyte[VnniTileCode.Rows * lda + span];
+        var b = new sbyte[panels * quads * segments * 64];
+        for (int i = 0; i < a.Length; i++) a[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < b.Length; i++) b[i] = (sbyte)rng.Next(-127, 128);
+        var tile = new int[Int8GemmTile.TileInts];
+        var shape = new VnniTileShape(quads, segments, jump);
+        fixed (sbyte* pa = a, pb = b)
+        fixed (int* pt = tile)
+            VnniTileCode.Tile(panels)(pa, lda, pb, &shape, pt, quads * segments * 64);
+        for (int p = 0; p < panels; p++)
+            for (int r = 0; r < VnniTileCode.Rows; r++)
+                for (int c = 0; c < 16; c++)
+                {
+                    int sum = 0;
+                    for (int sgm = 0; sgm < segments; sgm++)
+                        for (int k = 0; k < quads * 4; k++)
+                        {
+                            int kk = sgm * quads * 4 + k;
+                            sum += (a[r * lda + sgm * (quads * 4 + jump) + k] + 128) * b[(p * quads * segments + kk / 4) * 64 + c * 4 + kk % 4];
+                        }
+                    Assert.Equal(sum, tile[(p * VnniTileCode.Rows + r) * 16 + c]);
+                }
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed partial class Int8Conv2d
                 ? new WindowCopies(w.KernelH, rowStep, 1, w.KernelW * shape.InChannels, 0)
                 : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
             Direct = DirectPairs.For(shape, panels, RowWindow);
+            Vnni = DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow);
         }
         Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
     }
@@ -69,6 +70,9 @@ public sealed partial class Int8Conv2d
 
     /// <summary>The direct kernel of shallow inputs (1–4 channels, KW·C ≤ 16) on the x86 paths, or null.</summary>
     internal DirectPairs? Direct { get; }
+
+    /// <summary>The direct convolution on the AVX-512 VNNI tiles, where this process runs them and the shape suits (<see cref="DirectVnni.For"/>).</summary>
+    internal DirectVnni? Vnni { get; }
 
     /// <summary>How a window is assembled in registers (short window rows), or null: by <see cref="Copies"/>.</summary>
     internal ShufflePlan? Shuffles { get; }
@@ -130,6 +134,18 @@ public sealed partial class Int8Conv2d
         var own = scratch[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         op.RowWindow?.Reset(own, op.InputZeroPoint);
+        if (resolved == KernelPath.Avx512Vnni && op.Vnni is { } vnni)
+        {
+            if (op.Work.PanelItems == 1 && begin < end)
+                vnni.Run(op, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup);
+            else
+                for (int item = begin; item < end; item++)
+                {
+                    var (m0, m1, p0, p1) = op.Work.Item(item);
+                    vnni.Run(op, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
+                }
+            return;
+        }
         if (begin < end && op.Direct is { } whole && DirectPairs.Runs(resolved) && op.Work.PanelItems == 1)
         {
             // Items of whole panels are consecutive pixel blocks: one call over all of them, so output rows are not cut

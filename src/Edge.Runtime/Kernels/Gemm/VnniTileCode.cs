@@ -19,8 +19,13 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// The accumulators are stored to <c>tile[(panel·Rows + row)·16]</c>; the caller adds the bias and runs the output stage.
 /// </para>
 /// <para>
-/// System V calling convention: <c>tile(a, lda, b, quads, tile, panelStride)</c> in rdi, rsi, rdx, rcx, r8, r9; rbx and
-/// r12–r15 are saved; zmm registers are caller-saved. Linux x86-64 only (<see cref="ExecutableMemory"/>).
+/// K runs as <see cref="VnniTileShape.Segments"/> segments of <see cref="VnniTileShape.Quads"/> quads: a GEMM's A row is
+/// one segment; a direct convolution's rows are output pixels in the padded row window, each kernel row one segment, the
+/// next one <see cref="VnniTileShape.Jump"/> bytes past the end of the last (the window's row stride less the segment).
+/// </para>
+/// <para>
+/// System V calling convention: <c>tile(a, lda, b, shape, tile, panelStride)</c> in rdi, rsi, rdx, rcx, r8, r9; rbx, rbp
+/// and r12–r15 are saved; zmm registers are caller-saved. Linux x86-64 only (<see cref="ExecutableMemory"/>).
 /// </para>
 /// </summary>
 internal static unsafe class VnniTileCode
@@ -38,8 +43,8 @@ internal static unsafe class VnniTileCode
     public static bool IsSupported => Entries.Length != 0;
 
     /// <summary>The tile over <paramref name="panels"/> (1 or 2) panels; see the type's summary for the arguments.</summary>
-    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, nint, int*, nint, void> Tile(int panels) =>
-        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, nint, int*, nint, void>)Entries[panels - 1];
+    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void> Tile(int panels) =>
+        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[panels - 1];
 
     /// <summary>True when the CPU and the process switches allow the tiles (before any code is made).</summary>
     internal static bool CpuHasVnni()
@@ -69,7 +74,7 @@ internal static unsafe class VnniTileCode
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         var asm = new X64Assembler();
-        Gpr[] saved = [Gpr.Rbx, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
+        Gpr[] saved = [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
         foreach (var r in saved) asm.Push(r);
 
         // Row pointers a + i·lda; the quad's byte offset k in r15, the same for every row.
@@ -85,6 +90,11 @@ internal static unsafe class VnniTileCode
         asm.Zero(Gpr.R15);
         for (int acc = 0; acc < Rows * panels; acc++) asm.Vpxord(acc, acc, acc);
 
+        // The shape in rbp; segments left in rsi (lda is spent), quads left in rcx.
+        asm.Mov(Gpr.Rbp, Gpr.Rcx);
+        asm.MovLoad(Gpr.Rsi, Gpr.Rbp, VnniTileShape.SegmentsOffset);
+        int segment = asm.Position;
+        asm.MovLoad(Gpr.Rcx, Gpr.Rbp, VnniTileShape.QuadsOffset);
         int loop = asm.Position;
         for (int p = 0; p < panels; p++) asm.Load(w0 + p, weights[p], null, 0);
         for (int i = 0; i < Rows; i++)
@@ -98,6 +108,9 @@ internal static unsafe class VnniTileCode
         for (int p = 0; p < panels; p++) asm.AddImm(weights[p], GemmPanels.QuadBytes);
         asm.Dec(Gpr.Rcx);
         asm.Jnz(loop);
+        asm.AddLoad(Gpr.R15, Gpr.Rbp, VnniTileShape.JumpOffset);
+        asm.Dec(Gpr.Rsi);
+        asm.Jnz(segment);
 
         for (int acc = 0; acc < Rows * panels; acc++) asm.Store(Gpr.R8, acc * 64, acc);
         asm.Vzeroupper();
@@ -105,4 +118,23 @@ internal static unsafe class VnniTileCode
         asm.Ret();
         return asm.ToArray();
     }
+}
+
+/// <summary>How a VNNI tile walks K: <see cref="Segments"/> runs of <see cref="Quads"/> quads, <see cref="Jump"/> bytes between them.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct VnniTileShape(long quads, long segments, long jump)
+{
+    public const int QuadsOffset = 0, SegmentsOffset = 8, JumpOffset = 16;
+
+    /// <summary>Quads (4 bytes of each A row, 64 of each panel) per segment, ≥ 1.</summary>
+    public readonly long Quads = quads;
+
+    /// <summary>Segments, ≥ 1.</summary>
+    public readonly long Segments = segments;
+
+    /// <summary>Bytes added to the A rows' offset after each segment (the weights run on without a gap).</summary>
+    public readonly long Jump = jump;
+
+    /// <summary>One segment: a GEMM's K.</summary>
+    public static VnniTileShape Gemm(int quads) => new(quads, 1, 0);
 }

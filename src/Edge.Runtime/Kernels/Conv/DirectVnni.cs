@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Edge.Runtime.Kernels.Gemm;
+
+namespace Edge.Runtime.Kernels.Conv;
+
+/// <summary>
+/// The direct convolution on the AVX-512 VNNI tiles (<see cref="VnniTileCode"/>): no im2col block. In NHWC, kernel row kh
+/// of an output pixel's window is one contiguous run of KW·C bytes in the padded row window (<see cref="ConvRowWindow"/>),
+/// and the same run of its right-hand neighbour starts sW·C bytes later. So the tile's 8 A rows are 8 neighbouring pixels
+/// of one output row at stride sW·C, and K is walked as KH segments — one per kernel row, ⌈KW·C/4⌉ quads each — the next
+/// segment dH window rows further down. The weights are packed for that walk, <c>[OC][KH][4·⌈KW·C/4⌉]</c> with zeros
+/// past KW·C in each kernel row (the 0–3 bytes a segment reads past its window row meet zero weights), into their own
+/// <see cref="GemmPanels"/>, whose <see cref="GemmPanels.VnniBias"/> holds the zero point and the tiles' 128·Σw.
+/// <para>
+/// Every tile computes 8 real pixels of its output row: the last tile of a row starts at OutW − 8 (it recomputes pixels an
+/// earlier tile stored and stores only its new ones), so no read leaves the row window; rows narrower than 8 pixels take
+/// the im2col path instead.
+/// </para>
+/// </summary>
+internal sealed class DirectVnni
+{
+    private DirectVnni(Conv2dShape shape, GemmPanels panels, int segmentQuads, int rowStep)
+    {
+        (Shape, Panels, SegmentQuads) = (shape, panels, segmentQuads);
+        PixelStep = shape.Window.StrideW * shape.InChannels;
+        Jump = rowStep - 4 * segmentQuads;
+    }
+
+    public Conv2dShape Shape { get; }
+
+    /// <summary>The weights, packed for the kernel-row walk (K = KH·4·<see cref="SegmentQuads"/>).</summary>
+    public GemmPanels Panels { get; }
+
+    /// <summary>Quads per kernel row: ⌈KW·C/4⌉.</summary>
+    public int SegmentQuads { get; }
+
+    /// <summary>Bytes between the windows of neighbouring output pixels: sW·C.</summary>
+    public int PixelStep { get; }
+
+    /// <summary>Bytes from the end of one kernel row's segment to the start of the next: dH·RowStride − 4·SegmentQuads.</summary>
+    public long Jump { get; }
+
+    /// <summary>
+    /// The plan for <paramref name="shape"/> when this process runs the VNNI tiles and the shape suits them (ungrouped,
+    /// undilated along W, at least 8 output columns, read through a row window), or null. Deeper inputs (more than 4
+    /// channels) take it only when whole tiles cover each output row: there the im2col copy is a small share of the work
+    /// (measured within noise of this kernel on ResNet-18's 3×3 layers), and the recomputed pixels of a row's last tile are not.
+    /// </summary>
+    public static DirectVnni? For(Conv2dShape shape, GemmPanels panels, ReadOnlySpan<int> bias, int inputZeroPoint, ConvRowWindow? rows)
+    {
+        var win = shape.Window;
+        if (!VnniTileCode.IsSupported || rows is null || shape.Group != 1 || win.DilationW != 1 || shape.OutW < VnniTileCode.Rows) return null;
+        if (shape.InChannels > 4 && shape.OutW % VnniTileCode.Rows != 0) return null;
+        int rowLength = win.KernelW * shape.InChannels, quads = (rowLength + 3) / 4, k = win.KernelH * 4 * quads;
+        var weights = new sbyte[shape.OutChannels * k];
+        for (int c = 0; c < shape.OutChannels; c++)
+            for (int kh = 0; kh < win.KernelH; kh++)
+                for (int i = 0; i < rowLength; i++)
+                    weights[c * k + kh * 4 * quads + i] = panels.Weight(c, kh * rowLength + i);
+        var packed = GemmPanels.Pack(weights, 1, shape.OutChannels, k, bias, inputZeroPoint);
+        return new DirectVnni(shape, packed, quads, win.DilationH * rows.RowStride);
+    }
+
+    /// <summary>
+    /// Pixels [<paramref name="m0"/>, <paramref name="m1"/>) × panels [<paramref name="p0"/>, <paramref name="p1"/>):
+    /// one output row segment at a time, tiles of 8 pixels × 2 panels.
+    /// </summary>
+    public unsafe void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, Span<int> tile, int m0, int m1, int p0, int p1)
+    {
+        var s = Shape;
+        var rows = op.RowWindow!;
+        int pixels = s.OutH * s.OutW;
+        var shape = new VnniTileShape(SegmentQuads, s.Window.KernelH, Jump);
+        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        ref int t = ref MemoryMarshal.GetReference(tile);
+        fixed (byte* window = scratch)
+        fixed (sbyte* weights = Panels.Data)
+        fixed (int* sums = tile)
+            for (int m = m0; m < m1;)
+            {
+                int n = m / pixels, oh = m % pixels / s.OutW, ow = m % s.OutW;
+                int count = Math.Min(m1 - m, s.OutW - ow);
+                int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint);
+                for (int i = 0; i < count; i += VnniTileCode.Rows)
+                {
+                    int first = ow + i, start = Math.Min(first, s.OutW - VnniTileCode.Rows);
+                    int row0 = first - start, row1 = row0 + Math.Min(VnniTileCode.Rows, count - i);
+                    sbyte* a = (sbyte*)window + rowBase + (nint)start * PixelStep;
+                    ref sbyte yt = ref Unsafe.Add(ref y, ((nint)m - ow + start) * s.OutChannels);
+                    for (int p = p0; p < p1; p += 2)
+                    {
+                        int panels = Math.Min(2, p1 - p);
+                        VnniTileCode.Tile(panels)(a, PixelStep, weights + Panels.PanelOffset(0, p), &shape, sums, Panels.PanelLength);
+                        Int8GemmTile.Avx512VnniStage(Panels, op.Output, 0, p, panels, row0, row1, ref yt, s.OutChannels, ref t);
+                    }
+                }
+                m += count;
+            }
+    }
+}
