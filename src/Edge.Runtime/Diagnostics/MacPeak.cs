@@ -33,6 +33,8 @@ public static class MacPeak
 
     private static readonly Loop[] Loops =
     [
+        new("avx512vnni-tile", $"vpdpbusd (512-bit) in the generated 8×32 tile, K = {VnniQuads * 4}, call and stores included", "int8",
+            KernelPath.Avx512Vnni, VnniTileMacs / Chains, Kernels.Gemm.VnniTileCode.IsSupported, Avx512VnniTile),
         new("avx512bw-maddubs", "vpmaddubsw + vpmaddwd + vpaddd (512-bit)", "int8", KernelPath.Avx512BW, 64, X86Isa.Avx512BW.IsSupported, Avx512Maddubs),
         new("avx512bw-maddwd", "vpmaddwd + vpaddd (512-bit)", "int16", KernelPath.Avx512BW, 32, X86Isa.Avx512BW.IsSupported, Avx512Maddwd),
         new("avx512f-fma", "vfmadd231ps (512-bit)", "fp32", null, 16, X86Isa.Avx512F.IsSupported, Avx512Fma),
@@ -90,6 +92,21 @@ public static class MacPeak
         long start = Stopwatch.GetTimestamp();
         _sink ^= loop.Run(steps);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private const int VnniQuads = 40, VnniTileMacs = 8 * 32 * VnniQuads * 4;
+
+    /// <summary>The generated VNNI tile (<see cref="Kernels.Gemm.VnniTileCode"/>) on L1-resident data, one call per step.</summary>
+    private static unsafe int Avx512VnniTile(long steps)
+    {
+        var a = new sbyte[8 * VnniQuads * 4];
+        var b = new sbyte[2 * VnniQuads * 64];
+        var shape = Kernels.Gemm.VnniTileShape.Gemm(VnniQuads);
+        int* tile = stackalloc int[Kernels.Gemm.Int8GemmTile.TileInts];
+        var run = Kernels.Gemm.VnniTileCode.Tile(2);
+        fixed (sbyte* pa = a, pb = b)
+            for (long i = 0; i < steps; i++) run(pa, VnniQuads * 4, pb, &shape, tile, VnniQuads * 64);
+        return tile[0];
     }
 
     // ── x86 ──────────────────────────────────────────────────────────────────────────────────────────────────────────
