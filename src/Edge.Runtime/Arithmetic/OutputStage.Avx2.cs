@@ -116,6 +116,9 @@ public sealed partial class OutputStage
         return v + Vector256.Create(zp);
     }
 
+    /// <summary>The short stage's per-channel tables (multiplier, 2^(s−1), s), for kernels that read them as raw memory (the generated VNNI tiles).</summary>
+    internal (int[] Multiplier, int[] Add, int[] Shift) ShortTables => (Avx2ShortMultiplier, Avx2ShortAdd, Avx2ShortShift);
+
     /// <summary>True when the eight channels from <paramref name="channel"/> take the short stage (<see cref="RequantizeShort(Vector256{int}, int)"/>).</summary>
     internal bool IsShort(int channel) => Avx2Short[channel];
 

@@ -43,35 +43,77 @@ internal sealed class X64Assembler
     /// <summary><c>vmovdqu32 [base + disp], zmm<paramref name="src"/></c> (EVEX.512.F3.0F.W0 7F /r).</summary>
     public void Store(Gpr @base, int disp, int src) => EvexMem(map: 1, pp: 2, opcode: 0x7F, src, @base, null, disp, scaleN: 64);
 
+    /// <summary><c>vpaddd zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W0 FE /r).</summary>
+    public void Vpaddd(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0xFE, dst, a, b);
+
+    /// <summary><c>vpmuldq zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F38.W1 28 /r): the signed 64-bit products of the even dwords.</summary>
+    public void Vpmuldq(int dst, int a, int b) => EvexRegs(map: 2, pp: 1, opcode: 0x28, dst, a, b, w: true);
+
+    /// <summary><c>vpsrlq zmm<paramref name="dst"/>, zmm<paramref name="src"/>, imm8</c> (EVEX.512.66.0F.W1 73 /2 ib: vvvv is the destination).</summary>
+    public void VpsrlqImm(int dst, int src, byte count)
+    {
+        EvexRegs(map: 1, pp: 1, opcode: 0x73, r: 2, v: dst, m: src, w: true);
+        Emit(count);
+    }
+
+    /// <summary><c>vpermt2d zmm<paramref name="table"/>, zmm<paramref name="index"/>, zmm<paramref name="second"/></c> (EVEX.512.66.0F38.W0 7E /r): dword i ← index[i] &lt; 16 ? table[index[i]] : second[index[i] − 16].</summary>
+    public void Vpermt2d(int table, int index, int second) => EvexRegs(map: 2, pp: 1, opcode: 0x7E, table, index, second);
+
+    /// <summary><c>vpsravd zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="counts"/></c> (EVEX.512.66.0F38.W0 46 /r).</summary>
+    public void Vpsravd(int dst, int a, int counts) => EvexRegs(map: 2, pp: 1, opcode: 0x46, dst, a, counts);
+
+    /// <summary><c>vpmaxsd</c> (EVEX.512.66.0F38.W0 3D /r).</summary>
+    public void Vpmaxsd(int dst, int a, int b) => EvexRegs(map: 2, pp: 1, opcode: 0x3D, dst, a, b);
+
+    /// <summary><c>vpminsd</c> (EVEX.512.66.0F38.W0 39 /r).</summary>
+    public void Vpminsd(int dst, int a, int b) => EvexRegs(map: 2, pp: 1, opcode: 0x39, dst, a, b);
+
+    /// <summary>
+    /// <c>vpmovsdb xmmword [base + disp] {k<paramref name="mask"/>}, zmm<paramref name="src"/></c> (EVEX.512.F3.0F38.W0 21 /r,
+    /// tuple QVM: disp8 × 16): the 16 dwords narrowed to bytes with signed saturation, stored where the mask's bits are set.
+    /// </summary>
+    public void VpmovsdbStore(Gpr @base, int disp, int src, int mask) => EvexMem(map: 2, pp: 2, opcode: 0x21, src, @base, null, disp, scaleN: 16, mask: mask);
+
+    /// <summary><c>kmovw k<paramref name="k"/>, word [base + disp]</c> (VEX.L0.0F.W0 90 /r).</summary>
+    public void KmovwLoad(int k, Gpr @base, int disp)
+    {
+        if (k is < 1 or > 7) throw new ArgumentOutOfRangeException(nameof(k), k, "A write mask is k1–k7.");
+        int b = (int)@base;
+        // Two-byte VEX (C5) cannot extend the base; the three-byte form (C4) can: R̄ X̄ B̄ m-mmmm = 0F, then W vvvv̄ L pp.
+        if (b >= 8) Emit(0xC4, (byte)(0xC0 | (Inv(b, 3) << 5) | 0x01), 0x78, 0x90);
+        else Emit(0xC5, 0xF8, 0x90);
+        ModRmMemory(k, b, null, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
+    }
+
     /// <summary>
     /// EVEX with three register operands: <c>reg</c> = <paramref name="r"/> (ModRM.reg), <c>vvvv</c> = <paramref name="v"/>,
-    /// ModRM.rm = <paramref name="m"/> (a zmm register, or a GPR for the broadcast from r32), W0, 512 bits, no mask.
+    /// ModRM.rm = <paramref name="m"/> (a zmm register, or a GPR for the broadcast from r32), 512 bits, no mask.
     /// </summary>
-    private void EvexRegs(int map, int pp, byte opcode, int r, int v, int m)
+    private void EvexRegs(int map, int pp, byte opcode, int r, int v, int m, bool w = false)
     {
         Check(r, v, m);
         // P1: R̄ X̄ B̄ R̄' 0 0 m m — R/R' extend ModRM.reg to 5 bits; for a register rm, B and X extend ModRM.rm.
         int p1 = (Inv(r, 3) << 7) | (Inv(m, 4) << 6) | (Inv(m, 3) << 5) | (Inv(r, 4) << 4) | map;
-        Emit(0x62, (byte)p1, P2(v, pp), P3(v), opcode, (byte)(0xC0 | ((r & 7) << 3) | (m & 7)));
+        Emit(0x62, (byte)p1, P2(v, pp, w), P3(v, 0), opcode, (byte)(0xC0 | ((r & 7) << 3) | (m & 7)));
     }
 
     /// <summary>EVEX with a register and a memory operand <c>[base + index·1 + disp]</c>; <paramref name="scaleN"/> is the disp8 compression factor of the instruction's tuple.</summary>
-    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN)
+    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN, int mask = 0)
     {
         Check(r, 0, 0);
         int b = (int)@base, x = index is { } i ? (int)i : 0;
         if (index == Gpr.Rsp) throw new ArgumentException("rsp cannot be an index register.", nameof(index));
         int p1 = (Inv(r, 3) << 7) | (Inv(x, 3) << 6) | (Inv(b, 3) << 5) | (Inv(r, 4) << 4) | map;
-        Emit(0x62, (byte)p1, P2(0, pp), P3(0), opcode);
+        Emit(0x62, (byte)p1, P2(0, pp, false), P3(0, mask), opcode);
         bool short8 = disp % scaleN == 0 && disp / scaleN is >= sbyte.MinValue and <= sbyte.MaxValue;
         ModRmMemory(r & 7, b, index is null ? null : x, disp, short8 ? disp / scaleN : null);
     }
 
-    // P2: W vvvv̄ 1 pp (W0).
-    private static byte P2(int v, int pp) => (byte)((((~v) & 0xF) << 3) | 0x04 | pp);
+    // P2: W vvvv̄ 1 pp.
+    private static byte P2(int v, int pp, bool w) => (byte)((w ? 0x80 : 0) | (((~v) & 0xF) << 3) | 0x04 | pp);
 
-    // P3: z L'L b V̄' aaa — no zeroing, L'L = 10 (512 bits), no broadcast or rounding, V' extends vvvv, no mask.
-    private static byte P3(int v) => (byte)(0x40 | (Inv(v, 4) << 3));
+    // P3: z L'L b V̄' aaa — merging (no zeroing), L'L = 10 (512 bits), no broadcast or rounding, V' extends vvvv, aaa the write mask.
+    private static byte P3(int v, int mask) => (byte)(0x40 | (Inv(v, 4) << 3) | (mask & 7));
 
     private static int Inv(int reg, int bit) => ((reg >> bit) & 1) ^ 1;
 
@@ -113,6 +155,9 @@ internal sealed class X64Assembler
 
     /// <summary><c>add dst, qword [base + disp]</c> (REX.W 03 /r).</summary>
     public void AddLoad(Gpr dst, Gpr @base, int disp) => ScalarMem(0x03, dst, @base, disp);
+
+    /// <summary><c>mov qword [base + disp], src</c> (REX.W 89 /r).</summary>
+    public void MovStore(Gpr @base, int disp, Gpr src) => ScalarMem(0x89, src, @base, disp);
 
     /// <summary><c>mov dst, src</c> (REX.W 89 /r).</summary>
     public void Mov(Gpr dst, Gpr src)

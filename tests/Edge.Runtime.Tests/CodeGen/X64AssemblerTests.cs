@@ -59,6 +59,33 @@ public class X64AssemblerTests
     }
 
     [Fact]
+    public void Output_stage_forms_match_gnu_as()
+    {
+        Assert.Equal("62b17d48fec0", Hex(a => a.Vpaddd(0, 0, 16)));
+        Assert.Equal("62210d40fef7", Hex(a => a.Vpaddd(30, 30, 23)));
+        Assert.Equal("6222c54828f1", Hex(a => a.Vpmuldq(30, 7, 17)));
+        Assert.Equal("62d1854073d720", Hex(a => a.VpsrlqImm(31, 15, 32)));
+        Assert.Equal("6222854028fa", Hex(a => a.Vpmuldq(31, 31, 18)));
+        Assert.Equal("62025d407ef7", Hex(a => a.Vpermt2d(30, 20, 31)));
+        Assert.Equal("62220d4046f6", Hex(a => a.Vpsravd(30, 30, 22)));
+        Assert.Equal("62020d403df3", Hex(a => a.Vpmaxsd(30, 30, 27)));
+        Assert.Equal("62020d4039f4", Hex(a => a.Vpminsd(30, 30, 28)));
+        Assert.Equal("62627e492130", Hex(a => a.VpmovsdbStore(Gpr.Rax, 0, 30, mask: 1)));            // [rax]{k1}
+        Assert.Equal("62627e4a217001", Hex(a => a.VpmovsdbStore(Gpr.Rax, 16, 30, mask: 2)));          // [rax+0x10]{k2}: disp8 × 16
+        Assert.Equal("62d27e4a215b01", Hex(a => a.VpmovsdbStore(Gpr.R11, 16, 3, mask: 2)));
+        Assert.Equal("c4c178904834", Hex(a => a.KmovwLoad(1, Gpr.R8, 52)));                           // three-byte VEX for r8
+        Assert.Equal("c5f8905536", Hex(a => a.KmovwLoad(2, Gpr.Rbp, 54)));
+        Assert.Equal("62427d4858480a", Hex(a => a.VpbroadcastdLoad(25, Gpr.R8, null, 40)));           // disp8 × 4
+        Assert.Equal("498b4040", Hex(a => a.MovLoad(Gpr.Rax, Gpr.R8, 64)));
+        Assert.Equal("488b7508", Hex(a => a.MovLoad(Gpr.Rsi, Gpr.Rbp, 8)));
+        Assert.Equal("488b4d00", Hex(a => a.MovLoad(Gpr.Rcx, Gpr.Rbp, 0)));                            // rbp needs a disp8
+        Assert.Equal("4c037d10", Hex(a => a.AddLoad(Gpr.R15, Gpr.Rbp, 16)));
+        Assert.Equal("4889cd", Hex(a => a.Mov(Gpr.Rbp, Gpr.Rcx)));
+        Assert.Equal("49894040", Hex(a => a.MovStore(Gpr.R8, 64, Gpr.Rax)));
+        Assert.Equal("498b4c2408", Hex(a => a.MovLoad(Gpr.Rcx, Gpr.R12, 8)));                          // r12 needs a SIB
+    }
+
+    [Fact]
     public void Scalar_forms_match_gnu_as()
     {
         Assert.Equal("4c8d1437", Hex(a => a.Lea(Gpr.R10, Gpr.Rdi, Gpr.Rsi)));

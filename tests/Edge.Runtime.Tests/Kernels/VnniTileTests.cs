@@ -105,6 +105,8 @@ public class VnniTileTests
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64) Assert.False(VnniTileCode.IsSupported);
         Assert.NotEmpty(VnniTileCode.Assemble(1));
         Assert.NotEmpty(VnniTileCode.Assemble(2));
+        Assert.NotEmpty(VnniTileCode.AssembleStaged(2));
         Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.Assemble(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.AssembleStaged(0));
     }
 }

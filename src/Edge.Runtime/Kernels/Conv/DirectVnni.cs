@@ -75,24 +75,30 @@ internal sealed class DirectVnni
         ref sbyte y = ref MemoryMarshal.GetReference(output);
         ref int t = ref MemoryMarshal.GetReference(tile);
         fixed (byte* window = scratch)
-        fixed (sbyte* weights = Panels.Data)
-        fixed (int* sums = tile)
+        fixed (sbyte* weights = Panels.Data, output0 = output)
             for (int m = m0; m < m1;)
             {
                 int n = m / pixels, oh = m % pixels / s.OutW, ow = m % s.OutW;
                 int count = Math.Min(m1 - m, s.OutW - ow);
                 int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint);
-                for (int i = 0; i < count; i += VnniTileCode.Rows)
+                int full = count / VnniTileCode.Rows;
+                sbyte* a0 = (sbyte*)window + rowBase + (nint)ow * PixelStep;
+                sbyte* y0 = output0 + (nint)m * s.OutChannels;
+                for (int p = p0; p < p1; p += 2)
                 {
-                    int first = ow + i, start = Math.Min(first, s.OutW - VnniTileCode.Rows);
-                    int row0 = first - start, row1 = row0 + Math.Min(VnniTileCode.Rows, count - i);
-                    sbyte* a = (sbyte*)window + rowBase + (nint)start * PixelStep;
-                    ref sbyte yt = ref Unsafe.Add(ref y, ((nint)m - ow + start) * s.OutChannels);
-                    for (int p = p0; p < p1; p += 2)
+                    int panels = Math.Min(2, p1 - p);
+                    sbyte* b = weights + Panels.PanelOffset(0, p);
+                    // Whole tiles of the row segment in one call where the panels take the short stage.
+                    int done = full > 0 && Int8GemmTile.Avx512VnniStagedTiles(a0, PixelStep, (nint)VnniTileCode.Rows * PixelStep, full, b, &shape,
+                        Panels, op.Output, 0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels) ? full * VnniTileCode.Rows : 0;
+                    for (int i = done; i < count; i += VnniTileCode.Rows)
                     {
-                        int panels = Math.Min(2, p1 - p);
-                        VnniTileCode.Tile(panels)(a, PixelStep, weights + Panels.PanelOffset(0, p), &shape, sums, Panels.PanelLength);
-                        Int8GemmTile.Avx512VnniStage(Panels, op.Output, 0, p, panels, row0, row1, ref yt, s.OutChannels, ref t);
+                        int first = ow + i, start = Math.Min(first, s.OutW - VnniTileCode.Rows);
+                        int row0 = first - start, row1 = row0 + Math.Min(VnniTileCode.Rows, count - i);
+                        sbyte* a = (sbyte*)window + rowBase + (nint)start * PixelStep;
+                        ref sbyte yt = ref Unsafe.Add(ref y, ((nint)m - ow + start) * s.OutChannels);
+                        Int8GemmTile.Avx512VnniTile(a, PixelStep, b, &shape, Panels, op.Output, 0, p, panels,
+                            row0, row1, ref yt, s.OutChannels, ref t);
                     }
                 }
                 m += count;

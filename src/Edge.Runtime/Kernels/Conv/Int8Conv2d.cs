@@ -153,6 +153,14 @@ public sealed partial class Int8Conv2d
             whole.Run(op, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup);
             return;
         }
+        if (begin < end && op.ReadsPixelsInPlace && op.Work.PanelItems == 1)
+        {
+            // Items of whole panels are consecutive pixel blocks: one call, so its tiles run back to back (the VNNI path
+            // runs a call's full tiles in one call of its generated kernel).
+            Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, op.Work.Item(begin).M0,
+                op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup, output, s.OutChannels, MemoryMarshal.Cast<byte, sbyte>(own), tile);
+            return;
+        }
         for (int item = begin; item < end; item++)
         {
             var (m0, m1, p0, p1) = op.Work.Item(item);

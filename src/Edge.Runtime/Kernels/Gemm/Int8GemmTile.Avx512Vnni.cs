@@ -7,26 +7,111 @@ namespace Edge.Runtime.Kernels.Gemm;
 
 /// <summary>
 /// The AVX-512 VNNI tiles: 8 rows × 1 or 2 panels in generated code (<see cref="VnniTileCode"/>: <c>vpdpbusd</c> on
-/// <c>x + 128</c> against the int8 weights, exact in int32), then the output stage here on the stored sums with
-/// <see cref="GemmPanels.VnniBias"/>, which folds in both the zero point and the <c>−128·Σw</c> of the unsigned shift.
+/// <c>x + 128</c> against the int8 weights, exact in int32), the bias <see cref="GemmPanels.VnniBias"/> folding in both the
+/// zero point and the <c>−128·Σw</c> of the unsigned shift. Full tiles of panels on the short stage run it in the
+/// generated code, several tiles per call (<see cref="VnniTileCode.StagedTiles"/>); other tiles store their int32 sums
+/// and the stage runs here (<see cref="Avx512VnniStage"/>).
 /// </summary>
 internal static partial class Int8GemmTile
 {
     /// <summary>
     /// Panels [<paramref name="panel"/>, <paramref name="panel"/> + <paramref name="panels"/>) (1 or 2) of group
-    /// <paramref name="group"/> against 8 A rows at stride <paramref name="lda"/>, <paramref name="rows"/> of them valid:
-    /// the sums to <paramref name="tile"/> (<see cref="TileInts"/>), then the stage (<see cref="Avx512VnniStage"/>).
+    /// <paramref name="group"/> against 8 A rows at stride <paramref name="lda"/>, <paramref name="rows"/> of them valid.
     /// </summary>
     private static unsafe void Avx512VnniPanels(GemmPanels w, OutputStage stage, int group, int rows, ref sbyte a, nint lda,
         int panel, int panels, ref sbyte y, nint ldc, ref int tile)
     {
-        ref sbyte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.Data), w.PanelOffset(group, panel));
         var shape = VnniTileShape.Gemm(w.KPadded / 4);
         fixed (sbyte* pa = &a)
-        fixed (sbyte* pb = &b)
-        fixed (int* pt = &tile)
-            VnniTileCode.Tile(panels)(pa, lda, pb, &shape, pt, w.PanelLength);
-        Avx512VnniStage(w, stage, group, panel, panels, 0, rows, ref y, ldc, ref tile);
+        fixed (sbyte* pb = &w.Data[w.PanelOffset(group, panel)])
+        fixed (sbyte* py = &y)
+        {
+            if (rows == VnniTileCode.Rows && Avx512VnniStagedTiles(pa, lda, 0, 1, pb, &shape, w, stage, group, panel, panels, py, ldc, 0))
+                return;
+            Avx512VnniTile(pa, lda, pb, &shape, w, stage, group, panel, panels, 0, rows, ref y, ldc, ref tile);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="tiles"/> full tiles of A rows read in place from row <paramref name="m0"/> (row m at
+    /// <c>a[m·lda]</c>, outputs at <c>y[m·ldc]</c>) × panels [<paramref name="p0"/>, <paramref name="p1"/>) of group 0, two
+    /// panels at a time: all tiles in one call of the staged kernel where the panels take the short stage, else tile by tile.
+    /// </summary>
+    private static unsafe void Avx512VnniInPlaceTiles(GemmPanels w, OutputStage stage, ref sbyte a, int lda, int m0, int tiles,
+        int p0, int p1, ref sbyte y, int ldc, Span<int> tile)
+    {
+        var shape = VnniTileShape.Gemm(w.KPadded / 4);
+        int mr = VnniTileCode.Rows;
+        fixed (sbyte* pa0 = &a, pw = w.Data, py0 = &y)
+        {
+            sbyte* pa = pa0 + (nint)m0 * lda, py = py0 + (nint)m0 * ldc;
+            for (int p = p0; p < p1; p += 2)
+            {
+                int panels = Math.Min(2, p1 - p);
+                sbyte* pb = pw + w.PanelOffset(0, p);
+                if (Avx512VnniStagedTiles(pa, lda, (nint)mr * lda, tiles, pb, &shape, w, stage, 0, p, panels, py, ldc, (nint)mr * ldc)) continue;
+                for (int t = 0; t < tiles; t++)
+                    Avx512VnniTile(pa + (nint)t * mr * lda, lda, pb, &shape, w, stage, 0, p, panels, 0, mr,
+                        ref Unsafe.AsRef<sbyte>(py + (nint)t * mr * ldc), ldc, ref MemoryMarshal.GetReference(tile));
+            }
+        }
+    }
+
+    /// <summary>The vpermt2d index of the generated short stage: the high dwords of the even products (0–15) and the odd ones (16–31), in lane order.</summary>
+    private static readonly int[] HighDwords = [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31];
+
+    /// <summary>
+    /// <paramref name="tiles"/> full tiles (≥ 1) against panels [<paramref name="panel"/>, + <paramref name="panels"/>) at
+    /// <paramref name="b"/>, with the short stage in the generated code: tile t's row i is A row <c>a + t·aTileStride +
+    /// i·lda</c> and goes to <c>y + t·yTileStride + i·ldc + c</c> (y: the output of row 0, channel 0). False, with nothing
+    /// done, when a panel's channels do not all take the short stage (<see cref="IsStagedPanel"/>).
+    /// </summary>
+    internal static unsafe bool Avx512VnniStagedTiles(sbyte* a, nint lda, nint aTileStride, int tiles, sbyte* b, VnniTileShape* shape,
+        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride)
+    {
+        if (!IsStagedPanel(w, stage, group, panel, out int c0, out int count0)) return false;
+        int count1 = 0;
+        if (panels == 2 && !IsStagedPanel(w, stage, group, panel + 1, out _, out count1)) return false;
+        var (multiplier, add, shift) = stage.ShortTables;
+        VnniStageArgs args;
+        fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
+        fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = HighDwords)
+        {
+            args.Bias = pBias;
+            args.Multiplier = pM;
+            args.Add = pAdd;
+            args.Shift = pShift;
+            args.Index = pIndex;
+            args.ZeroPoint = stage.OutputZeroPoint;
+            args.ClampMin = stage.Clamp.Min;
+            args.ClampMax = stage.Clamp.Max;
+            args.Masks[0] = (ushort)((1 << count0) - 1);
+            args.Masks[1] = (ushort)((1 << count1) - 1);
+            args.Tiles = tiles;
+            args.A = a;
+            args.Lda = lda;
+            args.ATileStride = aTileStride;
+            args.Y = y + c0;
+            args.Ldc = ldc;
+            args.YTileStride = yTileStride;
+            args.B = b;
+            args.PanelStride = w.PanelLength;
+            VnniTileCode.StagedTiles(panels)(shape, &args);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// One VNNI tile — 8 A rows from <paramref name="a"/> at stride <paramref name="lda"/>, K as <paramref name="shape"/>
+    /// says, against panels [<paramref name="panel"/>, + <paramref name="panels"/>) at <paramref name="b"/> (consecutive,
+    /// <see cref="GemmPanels.PanelLength"/> apart) — its sums stored to <paramref name="tile"/> (<see cref="TileInts"/>),
+    /// then the stage on rows [<paramref name="row0"/>, <paramref name="row1"/>) (<see cref="Avx512VnniStage"/>).
+    /// </summary>
+    internal static unsafe void Avx512VnniTile(sbyte* a, nint lda, sbyte* b, VnniTileShape* shape, GemmPanels w, OutputStage stage,
+        int group, int panel, int panels, int row0, int row1, ref sbyte y, nint ldc, ref int tile)
+    {
+        fixed (int* pt = &tile) VnniTileCode.Tile(panels)(a, lda, b, shape, pt, w.PanelLength);
+        Avx512VnniStage(w, stage, group, panel, panels, row0, row1, ref y, ldc, ref tile);
     }
 
     /// <summary>

@@ -128,6 +128,14 @@ internal static partial class Int8GemmTile
         int mr = RowsPerTile(path), kp = w.KPadded;
         ref sbyte ra = ref MemoryMarshal.GetReference(a);
         ref sbyte ry = ref MemoryMarshal.GetReference(y);
+        if (path == KernelPath.Avx512Vnni)
+        {
+            // Full tiles whose reads stay inside the input, several per call of the generated code.
+            int full = (m1 - m0) / mr;
+            while (full > 0 && (long)(m0 + mr * full - 1) * lda + kp > a.Length) full--;
+            if (full > 0) Avx512VnniInPlaceTiles(w, stage, ref ra, lda, m0, full, p0, p1, ref ry, ldc, tile);
+            m0 += mr * full;
+        }
         for (int m = m0; m < m1; m += mr)
         {
             int rows = Math.Min(mr, m1 - m);

@@ -42,9 +42,16 @@ internal static unsafe class VnniTileCode
     /// </summary>
     public static bool IsSupported => Entries.Length != 0;
 
-    /// <summary>The tile over <paramref name="panels"/> (1 or 2) panels; see the type's summary for the arguments.</summary>
+    /// <summary>The tile over <paramref name="panels"/> (1 or 2) panels that stores its sums; see the type's summary for the arguments.</summary>
     public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void> Tile(int panels) =>
         (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[panels - 1];
+
+    /// <summary>
+    /// The kernel over <paramref name="panels"/> panels that runs <see cref="VnniStageArgs.Tiles"/> full tiles, each with the
+    /// short output stage in registers and a store of int8: <c>staged(shape, args)</c>.
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels) =>
+        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[1 + panels];
 
     /// <summary>True when the CPU and the process switches allow the tiles (before any code is made).</summary>
     internal static bool CpuHasVnni()
@@ -56,68 +63,203 @@ internal static unsafe class VnniTileCode
         return (X86Isa.X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0;
     }
 
+    /// <summary>
+    /// The short stage (OutputStage.ShortLanes16: <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> as the high dword of the 64-bit products,
+    /// one add and one arithmetic shift) on every accumulator, then the zero point, the clamp in int32 (the same value as
+    /// clamping the saturated bytes, the clamp's range lying inside int8's), <c>vpmovsdb</c> and a masked 16-byte store per
+    /// row and panel, row i at <c>Y + i·Ldc</c>. Constants in zmm16–29 (the K loop's registers are free by now), zmm30–31
+    /// temporaries; k1/k2 hold the panels' channel masks.
+    /// </summary>
+    private static void EmitShortStage(X64Assembler asm, int panels)
+    {
+        const int index = 16, zp = 17, lo = 18, hi = 19, e = 30, o = 31;
+        asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.BiasOffset);
+        asm.MovLoad(Gpr.Rcx, Gpr.R8, VnniStageArgs.MultiplierOffset);
+        asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.AddOffset);
+        asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.ShiftOffset);
+        asm.MovLoad(Gpr.Rdi, Gpr.R8, VnniStageArgs.IndexOffset);
+        asm.Load(index, Gpr.Rdi, null, 0);
+        asm.VpbroadcastdLoad(zp, Gpr.R8, null, VnniStageArgs.ZeroPointOffset);
+        asm.VpbroadcastdLoad(lo, Gpr.R8, null, VnniStageArgs.ClampMinOffset);
+        asm.VpbroadcastdLoad(hi, Gpr.R8, null, VnniStageArgs.ClampMaxOffset);
+        for (int p = 0; p < panels; p++)
+        {
+            int c = 20 + 5 * p, at = 64 * p;
+            asm.Load(c, Gpr.Rax, null, at);            // bias
+            asm.Load(c + 1, Gpr.Rcx, null, at);        // M of the even lanes (the low dword of each int64)
+            asm.Load(c + 2, Gpr.Rcx, null, at + 4);    // M of the odd lanes
+            asm.Load(c + 3, Gpr.Rdx, null, at);        // 2^(s−1)
+            asm.Load(c + 4, Gpr.Rsi, null, at);        // s = n − 32
+        }
+        asm.MovLoad(Gpr.R10, Gpr.R8, VnniStageArgs.YOffset);
+        for (int i = 0; i < Rows; i++)
+        {
+            if (i > 0) asm.AddLoad(Gpr.R10, Gpr.R8, VnniStageArgs.LdcOffset);
+            for (int p = 0; p < panels; p++)
+            {
+                int acc = p * Rows + i, c = 20 + 5 * p;
+                asm.Vpaddd(acc, acc, c);
+                asm.Vpmuldq(e, acc, c + 1);
+                asm.VpsrlqImm(o, acc, 32);
+                asm.Vpmuldq(o, o, c + 2);
+                asm.Vpermt2d(e, index, o);
+                asm.Vpaddd(e, e, c + 3);
+                asm.Vpsravd(e, e, c + 4);
+                asm.Vpaddd(e, e, zp);
+                asm.Vpmaxsd(e, e, lo);
+                asm.Vpminsd(e, e, hi);
+                asm.VpmovsdbStore(Gpr.R10, 16 * p, e, mask: 1 + p);
+            }
+        }
+    }
+
     private static nint[] Build()
     {
         if (!CpuHasVnni()) return [];
-        var entries = new nint[2];
-        for (int panels = 1; panels <= 2; panels++)
+        var entries = new nint[4];
+        for (int i = 0; i < 4; i++)
         {
-            byte* code = ExecutableMemory.TryPlace(Assemble(panels));
+            byte* code = ExecutableMemory.TryPlace(i < 2 ? Assemble(1 + i) : AssembleStaged(i - 1));
             if (code == null) return [];
-            entries[panels - 1] = (nint)code;
+            entries[i] = (nint)code;
         }
         return entries;
     }
 
-    /// <summary>The machine code of the 8-row tile over <paramref name="panels"/> panels.</summary>
+    private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
+    private static Gpr[] RowRegisters => [Gpr.Rdi, Gpr.R10, Gpr.R11, Gpr.Rax, Gpr.Rbx, Gpr.R12, Gpr.R13, Gpr.R14];
+    private static Gpr[] PanelRegisters => [Gpr.Rdx, Gpr.R9];
+    private const int Bias128 = 31, W0 = 24, X0 = 26; // accumulators 0–15, weights 24–25, row quads 26–29
+
+    /// <summary>The machine code of the 8-row tile over <paramref name="panels"/> panels that stores its int32 sums at r8.</summary>
     internal static byte[] Assemble(int panels)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         var asm = new X64Assembler();
-        Gpr[] saved = [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
-        foreach (var r in saved) asm.Push(r);
+        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Mov(Gpr.Rbp, Gpr.Rcx);
+        EmitSums(asm, panels);
+        for (int acc = 0; acc < Rows * panels; acc++) asm.Store(Gpr.R8, acc * 64, acc);
+        EmitReturn(asm);
+        return asm.ToArray();
+    }
 
-        // Row pointers a + i·lda; the quad's byte offset k in r15, the same for every row.
-        Gpr[] rows = [Gpr.Rdi, Gpr.R10, Gpr.R11, Gpr.Rax, Gpr.Rbx, Gpr.R12, Gpr.R13, Gpr.R14];
+    /// <summary>
+    /// The machine code of the staged kernel over <paramref name="panels"/> panels: <c>staged(shape, args)</c> (rdi, rsi)
+    /// runs <see cref="VnniStageArgs.Tiles"/> full 8-row tiles, each from <see cref="VnniStageArgs.A"/> (then advanced by
+    /// ATileStride) against the panels at B, its short stage storing int8 at Y (then advanced by YTileStride).
+    /// </summary>
+    internal static byte[] AssembleStaged(int panels)
+    {
+        if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
+        var asm = new X64Assembler();
+        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Mov(Gpr.Rbp, Gpr.Rdi);
+        asm.Mov(Gpr.R8, Gpr.Rsi);
+        asm.KmovwLoad(1, Gpr.R8, VnniStageArgs.MaskOffset);
+        if (panels == 2) asm.KmovwLoad(2, Gpr.R8, VnniStageArgs.MaskOffset + 2);
+        int tile = asm.Position;
+        asm.MovLoad(Gpr.Rdi, Gpr.R8, VnniStageArgs.AOffset);
+        asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.LdaOffset);
+        asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.BOffset);
+        asm.MovLoad(Gpr.R9, Gpr.R8, VnniStageArgs.PanelStrideOffset);
+        EmitSums(asm, panels);
+        EmitShortStage(asm, panels);
+        asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.AOffset);
+        asm.AddLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.ATileStrideOffset);
+        asm.MovStore(Gpr.R8, VnniStageArgs.AOffset, Gpr.Rax);
+        asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.YOffset);
+        asm.AddLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.YTileStrideOffset);
+        asm.MovStore(Gpr.R8, VnniStageArgs.YOffset, Gpr.Rax);
+        asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.TilesOffset);
+        asm.Dec(Gpr.Rax);
+        asm.MovStore(Gpr.R8, VnniStageArgs.TilesOffset, Gpr.Rax);
+        asm.Jnz(tile);
+        EmitReturn(asm);
+        return asm.ToArray();
+    }
+
+    /// <summary>
+    /// The K loop: rows a + i·lda (a in rdi, lda in rsi), panels at rdx and rdx + r9, the shape at rbp; leaves the sums in
+    /// zmm(panel·8 + row). Clobbers every caller-saved register but r8.
+    /// </summary>
+    private static void EmitSums(X64Assembler asm, int panels)
+    {
+        var rows = RowRegisters;
         for (int i = 1; i < Rows; i++) asm.Lea(rows[i], rows[i - 1], Gpr.Rsi);
-        // Panel pointers: b, and b + panelStride in r9.
-        Gpr[] weights = [Gpr.Rdx, Gpr.R9];
         if (panels == 2) asm.Lea(Gpr.R9, Gpr.Rdx, Gpr.R9);
-
-        const int bias128 = 31, w0 = 24, x0 = 26; // accumulators 0–15, weights 24–25, row quads 26–29
         asm.MovImm32(Gpr.R15, 0x80808080);
-        asm.VpbroadcastdGpr(bias128, Gpr.R15);
+        asm.VpbroadcastdGpr(Bias128, Gpr.R15);
         asm.Zero(Gpr.R15);
         for (int acc = 0; acc < Rows * panels; acc++) asm.Vpxord(acc, acc, acc);
 
-        // The shape in rbp; segments left in rsi (lda is spent), quads left in rcx.
-        asm.Mov(Gpr.Rbp, Gpr.Rcx);
+        // Segments left in rsi (lda is spent), quads left in rcx; the quad's byte offset k in r15, the same for every row.
         asm.MovLoad(Gpr.Rsi, Gpr.Rbp, VnniTileShape.SegmentsOffset);
         int segment = asm.Position;
         asm.MovLoad(Gpr.Rcx, Gpr.Rbp, VnniTileShape.QuadsOffset);
         int loop = asm.Position;
-        for (int p = 0; p < panels; p++) asm.Load(w0 + p, weights[p], null, 0);
+        for (int p = 0; p < panels; p++) asm.Load(W0 + p, PanelRegisters[p], null, 0);
         for (int i = 0; i < Rows; i++)
         {
-            int x = x0 + (i & 3); // four temporaries in turn: the loads of later rows need not wait on a register's reuse
+            int x = X0 + (i & 3); // four temporaries in turn: the loads of later rows need not wait on a register's reuse
             asm.VpbroadcastdLoad(x, rows[i], Gpr.R15, 0);
-            asm.Vpxord(x, x, bias128);
-            for (int p = 0; p < panels; p++) asm.Vpdpbusd(p * Rows + i, x, w0 + p);
+            asm.Vpxord(x, x, Bias128);
+            for (int p = 0; p < panels; p++) asm.Vpdpbusd(p * Rows + i, x, W0 + p);
         }
         asm.AddImm(Gpr.R15, 4);
-        for (int p = 0; p < panels; p++) asm.AddImm(weights[p], GemmPanels.QuadBytes);
+        for (int p = 0; p < panels; p++) asm.AddImm(PanelRegisters[p], GemmPanels.QuadBytes);
         asm.Dec(Gpr.Rcx);
         asm.Jnz(loop);
         asm.AddLoad(Gpr.R15, Gpr.Rbp, VnniTileShape.JumpOffset);
         asm.Dec(Gpr.Rsi);
         asm.Jnz(segment);
-
-        for (int acc = 0; acc < Rows * panels; acc++) asm.Store(Gpr.R8, acc * 64, acc);
-        asm.Vzeroupper();
-        for (int i = saved.Length - 1; i >= 0; i--) asm.Pop(saved[i]);
-        asm.Ret();
-        return asm.ToArray();
     }
+
+    private static void EmitReturn(X64Assembler asm)
+    {
+        asm.Vzeroupper();
+        for (int i = SavedRegisters.Length - 1; i >= 0; i--) asm.Pop(SavedRegisters[i]);
+        asm.Ret();
+    }
+}
+
+/// <summary>What the staged VNNI kernel (<see cref="VnniTileCode.StagedTiles"/>) reads: its output stage and its tiles.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct VnniStageArgs
+{
+    public const int BiasOffset = 0, MultiplierOffset = 8, AddOffset = 16, ShiftOffset = 24, IndexOffset = 32,
+        ZeroPointOffset = 40, ClampMinOffset = 44, ClampMaxOffset = 48, MaskOffset = 52, TilesOffset = 56,
+        AOffset = 64, LdaOffset = 72, ATileStrideOffset = 80, YOffset = 88, LdcOffset = 96, YTileStrideOffset = 104,
+        BOffset = 112, PanelStrideOffset = 120;
+
+    /// <summary>The 16 biases of the first panel (<see cref="GemmPanels.VnniBias"/>); the second panel's follow.</summary>
+    public int* Bias;
+
+    /// <summary>The short stage's tables at the first panel's first channel c0 (<c>OutputStage.ShortTables</c>); the odd lanes' multipliers are read from c0 + 1.</summary>
+    public int* Multiplier, Add, Shift;
+
+    /// <summary>The vpermt2d index that gathers the high dwords of the even and odd products (1, 17, 3, 19, …).</summary>
+    public int* Index;
+
+    public int ZeroPoint, ClampMin, ClampMax;
+
+    /// <summary>Per panel, the channels stored (bit j: channel c0 + 16·panel + j).</summary>
+    public fixed ushort Masks[2];
+
+    /// <summary>Full 8-row tiles to run, ≥ 1 (counted down by the kernel).</summary>
+    public long Tiles;
+
+    /// <summary>The current tile's A row 0, the stride between its rows, and between tiles (advanced by the kernel).</summary>
+    public sbyte* A;
+    public long Lda, ATileStride;
+
+    /// <summary>Where the current tile's row 0 stores channel c0, the stride between its rows, and between tiles.</summary>
+    public sbyte* Y;
+    public long Ldc, YTileStride;
+
+    /// <summary>The first panel's weights, and the bytes to the second's.</summary>
+    public sbyte* B;
+    public long PanelStride;
 }
 
 /// <summary>How a VNNI tile walks K: <see cref="Segments"/> runs of <see cref="Quads"/> quads, <see cref="Jump"/> bytes between them.</summary>
