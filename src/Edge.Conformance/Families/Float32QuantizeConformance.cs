@@ -5,23 +5,23 @@ using Edge.Runtime.Kernels.Float;
 namespace Edge.Conformance.Families;
 
 /// <summary>
-/// <see cref="Float32Quantize"/> (the session's float input and Quantize operators) on its Vector128 and AVX paths against
+/// <see cref="Float32Quantize"/> (the session's float input and Quantize operators) on its Vector128, AVX2 and AVX-512 paths against
 /// the scalar rule <see cref="QuantizationParams.Quantize"/>, bit for bit: values on and one ulp beside the rounding ties
 /// <c>(k + ½)·s</c>, on the clamp's edges, ±0, ±∞, NaN, subnormals, the float range's ends and uniform values; lengths that
-/// leave every remainder of the eight-value blocks; strides 1, 3 and 4 (NCHW planes into NHWC).
+/// leave every remainder of the eight- and sixteen-value blocks; strides 1, 3, 4 and 5 (NCHW planes into NHWC; 5 takes the AVX2 blocks).
 /// </summary>
 public static class Float32QuantizeConformance
 {
     public static IEnumerable<ConformanceCase> Cases(KernelPath path, bool quick)
     {
-        if (path is not (KernelPath.Vector128 or KernelPath.Avx2)) yield break;
+        if (path is not (KernelPath.Vector128 or KernelPath.Avx2 or KernelPath.Avx512BW)) yield break;
         int count = quick ? 16 : 96;
         for (int k = 0; k < count; k++)
         {
             var rng = new Random(7_100 + k);
             var p = new QuantizationParams(k % 5 == 0 ? 1f : CaseData.Scale(rng), CaseData.ZeroPoint(rng));
             int length = rng.Next(0, 4) == 0 ? rng.Next(0, 17) : rng.Next(17, 700);
-            int stride = CaseData.Pick(rng, 1, 1, 3, 4);
+            int stride = CaseData.Pick(rng, 1, 1, 3, 4, 2, 5);
             var x = Values(rng, p, length);
             yield return new ConformanceCase($"Float32Quantize/{path}", $"seed {7_100 + k}: {length} values at stride {stride} to {p}", () =>
             {
