@@ -70,11 +70,21 @@ internal sealed class ConvRowWindow
 
     private static long Align(long bytes) => (bytes + 63) & ~63L;
 
-    /// <summary>Starts a call: fills every slot with the zero point and forgets which rows the slots held.</summary>
+    /// <summary>Starts a call: writes the zero point into every slot's padding columns and forgets which rows the slots held.</summary>
     public void Reset(Span<byte> scratch, int zeroPoint)
     {
         MemoryMarshal.Cast<byte, long>(scratch.Slice(Offset, 8 * Ring)).Clear();
-        scratch[SlotsOffset..End].Fill((byte)(sbyte)zeroPoint);
+        // A slot's input columns are written whenever a row comes in (zp rows above and below the input included); only
+        // its padding columns need the zero point here (threads call this once per range of items, so a fill of every
+        // slot was paid again for every chunk).
+        byte zp = (byte)(sbyte)zeroPoint;
+        int left = Shape.Window.PadLeft * Shape.InChannels, right = left + Shape.InW * Shape.InChannels;
+        for (int slot = 0; slot < Ring + Reach - 1; slot++)
+        {
+            var row = scratch.Slice(SlotsOffset + slot * RowStride, RowStride);
+            row[..left].Fill(zp);
+            row[right..].Fill(zp);
+        }
     }
 
     /// <summary>

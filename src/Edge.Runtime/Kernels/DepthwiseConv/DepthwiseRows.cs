@@ -66,7 +66,22 @@ internal sealed class DepthwiseRows
     {
         Guard.Length(scratch.Length, ScratchLength, "depthwise scratch");
         MemoryMarshal.Cast<byte, int>(scratch.Slice(TagsOffset, 4 * Ring)).Clear();
-        scratch.Slice(ZpRowOffset, RowStride * (Ring + 1)).Fill((byte)(sbyte)zeroPoint);
+        byte zp = (byte)(sbyte)zeroPoint;
+        scratch.Slice(ZpRowOffset, RowStride).Fill(zp);
+        if (Shape.InChannels != BlockChannels)
+        {
+            scratch.Slice(RingOffset, RowStride * Ring).Fill(zp); // the channels between C and the block's width stay zp too
+            return;
+        }
+        // A slot's input pixels are copied in before any read; only its padding columns need the zero point (threads call
+        // this once per range of rows, so a whole-ring fill was paid again for every chunk).
+        int left = Shape.Window.PadLeft * BlockChannels, right = left + Shape.InW * BlockChannels;
+        for (int slot = 0; slot < Ring; slot++)
+        {
+            var row = scratch.Slice(RingOffset + slot * RowStride, RowStride);
+            row[..left].Fill(zp);
+            row[right..].Fill(zp);
+        }
     }
 
     /// <summary>
