@@ -108,7 +108,7 @@ public sealed partial class Int8Conv2d
 
     /// <summary>
     /// Runs <paramref name="path"/>, or the widest path below it that this machine accelerates (<see cref="PathFor"/>):
-    /// Scalar, Vector128, Avx2, Avx512BW (AvxVnni runs Avx2), AdvSimd, AdvSimdDp.
+    /// Scalar, Vector128, Avx2, Avx512BW, Avx512Vnni (generated tiles), AdvSimd, AdvSimdDp (AvxVnni runs Avx2).
     /// </summary>
     public static void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
     {

@@ -19,8 +19,9 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// </para>
 /// <para>
 /// Per path (files Int8GemmTile.&lt;Isa&gt;.cs): Vector128 1×16, AVX2 4×16 (<c>vpmaddubsw</c> + <c>vpmaddwd</c>), AVX-512BW
-/// 8×16 (the same on 512 bits), AdvSimd 2×16 (<c>smull</c>/<c>smlal</c> + <c>sadalp</c>), AdvSimdDp 4×16 (<c>sdot</c>); each
-/// with a 1×16 twin. All sums wrap modulo 2^32, as the contract's accumulator: the same value as the scalar reference's
+/// 8×16 (the same on 512 bits), AVX-512 VNNI 8×16 and 8×32 (<c>vpdpbusd</c>, generated code: <see cref="VnniTileCode"/>),
+/// AdvSimd 2×16 (<c>smull</c>/<c>smlal</c> + <c>sadalp</c>), AdvSimdDp 4×16 (<c>sdot</c>); each with a 1×16 twin (the VNNI
+/// path's is the best managed path's). All sums wrap modulo 2^32, as the contract's accumulator: the same value as the scalar reference's
 /// in any order.
 /// </para>
 /// </summary>
