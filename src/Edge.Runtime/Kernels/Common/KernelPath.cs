@@ -46,23 +46,21 @@ public enum KernelPath
 public static class KernelPaths
 {
     /// <summary>
-    /// The fastest path available on this machine: the widest it accelerates, except that AMD cores before Zen 5
-    /// (family 19h and older) run 512-bit instructions as two 256-bit halves, where the AVX-512BW kernels measured
-    /// 0–15 % slower than AVX2 (bench/RESULTS.md), so <see cref="KernelPath.Avx2"/> is chosen there.
-    /// </summary>
-    public static KernelPath Best { get; } = ChooseBest();
-
-    /// <summary>
     /// The fastest managed path (no generated code): what <see cref="Best"/> is without AVX-512 VNNI, and what the kernels
     /// with no VNNI version run on the <see cref="KernelPath.Avx512Vnni"/> path.
     /// </summary>
     public static KernelPath BestManaged { get; } = ChooseBestManaged();
 
+    /// <summary>
+    /// The fastest path available on this machine: the widest it accelerates, except that AMD cores before Zen 5
+    /// (family 19h and older) run 512-bit instructions as two 256-bit halves, where the AVX-512BW kernels measured
+    /// 0–15 % slower than AVX2 (bench/RESULTS.md), so <see cref="KernelPath.Avx2"/> is chosen there; and
+    /// <see cref="KernelPath.Avx512Vnni"/> wherever the generated VNNI tiles run (the other kernels then run <see cref="BestManaged"/>).
+    /// </summary>
+    public static KernelPath Best { get; } = ChooseBest(); // after BestManaged: static initializers run in order
+
     private static KernelPath ChooseBest()
-    {
-        var managed = ChooseBestManaged();
-        return managed.IsX86() && Supported(KernelPath.Avx512Vnni) == KernelPath.Avx512Vnni ? KernelPath.Avx512Vnni : managed;
-    }
+        => BestManaged.IsX86() && Supported(KernelPath.Avx512Vnni) == KernelPath.Avx512Vnni ? KernelPath.Avx512Vnni : BestManaged;
 
     private static KernelPath ChooseBestManaged()
     {

@@ -77,14 +77,8 @@ internal sealed class ConvRowWindow
         // A slot's input columns are written whenever a row comes in (zp rows above and below the input included); only
         // its padding columns need the zero point here (threads call this once per range of items, so a fill of every
         // slot was paid again for every chunk).
-        byte zp = (byte)(sbyte)zeroPoint;
-        int left = Shape.Window.PadLeft * Shape.InChannels, right = left + Shape.InW * Shape.InChannels;
-        for (int slot = 0; slot < Ring + Reach - 1; slot++)
-        {
-            var row = scratch.Slice(SlotsOffset + slot * RowStride, RowStride);
-            row[..left].Fill(zp);
-            row[right..].Fill(zp);
-        }
+        int left = Shape.Window.PadLeft * Shape.InChannels;
+        RowPadding.Fill(scratch[SlotsOffset..End], Ring + Reach - 1, RowStride, left, left + Shape.InW * Shape.InChannels, (byte)(sbyte)zeroPoint);
     }
 
     /// <summary>

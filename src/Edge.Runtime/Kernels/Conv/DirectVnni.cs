@@ -88,10 +88,11 @@ internal sealed class DirectVnni
                 {
                     int panels = Math.Min(2, p1 - p);
                     sbyte* b = weights + Panels.PanelOffset(0, p);
-                    // Whole tiles of the row segment in one call where the panels take the short stage.
-                    int done = full > 0 && Int8GemmTile.Avx512VnniStagedTiles(a0, PixelStep, (nint)VnniTileCode.Rows * PixelStep, full, b, &shape,
-                        Panels, op.Output, 0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels) ? full * VnniTileCode.Rows : 0;
-                    for (int i = done; i < count; i += VnniTileCode.Rows)
+                    // The row segment's whole tiles together; a last partial one shifted back to end at the row's end.
+                    if (full > 0)
+                        Int8GemmTile.Avx512VnniFullTiles(a0, PixelStep, (nint)VnniTileCode.Rows * PixelStep, full, b, &shape, Panels, op.Output,
+                            0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels, ref t);
+                    for (int i = full * VnniTileCode.Rows; i < count; i += VnniTileCode.Rows)
                     {
                         int first = ow + i, start = Math.Min(first, s.OutW - VnniTileCode.Rows);
                         int row0 = first - start, row1 = row0 + Math.Min(VnniTileCode.Rows, count - i);

@@ -134,44 +134,37 @@ public sealed partial class Int8Conv2d
         var own = scratch[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         op.RowWindow?.Reset(own, op.InputZeroPoint);
-        if (resolved == KernelPath.Avx512Vnni && op.Vnni is { } vnni)
-        {
-            if (op.Work.PanelItems == 1 && begin < end)
-                vnni.Run(op, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup);
-            else
-                for (int item = begin; item < end; item++)
-                {
-                    var (m0, m1, p0, p1) = op.Work.Item(item);
-                    vnni.Run(op, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
-                }
-            return;
-        }
-        if (begin < end && op.Direct is { } whole && DirectPairs.Runs(resolved) && op.Work.PanelItems == 1)
+        if (op.Work.PanelItems == 1)
         {
             // Items of whole panels are consecutive pixel blocks: one call over all of them, so output rows are not cut
-            // into partial tiles (nor widened again) at the items' boundaries.
-            whole.Run(op, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup);
-            return;
-        }
-        if (begin < end && op.ReadsPixelsInPlace && op.Work.PanelItems == 1)
-        {
-            // Items of whole panels are consecutive pixel blocks: one call, so its tiles run back to back (the VNNI path
-            // runs a call's full tiles in one call of its generated kernel).
-            Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, op.Work.Item(begin).M0,
-                op.Work.Item(end - 1).M1, 0, op.Panels.PanelsPerGroup, output, s.OutChannels, MemoryMarshal.Cast<byte, sbyte>(own), tile);
+            // into partial tiles (nor widened again) at the items' boundaries, and the VNNI path runs the call's full tiles
+            // in one call of its generated kernel.
+            if (begin < end)
+                RunPixels(op, resolved, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0,
+                    op.Panels.PanelsPerGroup);
             return;
         }
         for (int item = begin; item < end; item++)
         {
             var (m0, m1, p0, p1) = op.Work.Item(item);
-            if (op.ReadsPixelsInPlace)
-                Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..s.InputLength], s.InChannels, m0, m1, p0, p1, output,
-                    s.OutChannels, MemoryMarshal.Cast<byte, sbyte>(own), tile);
-            else if (op.Direct is { } direct && DirectPairs.Runs(resolved))
-                direct.Run(op, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
-            else
-                RunIm2col(op, resolved, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
+            RunPixels(op, resolved, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
         }
+    }
+
+    /// <summary>Pixels [<paramref name="m0"/>, <paramref name="m1"/>) × panels [<paramref name="p0"/>, <paramref name="p1"/>) on the kernel that suits the shape and the resolved path.</summary>
+    private static void RunPixels(Int8Conv2d op, KernelPath resolved, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> own,
+        Span<int> tile, int m0, int m1, int p0, int p1)
+    {
+        var s = op.Shape;
+        if (resolved == KernelPath.Avx512Vnni && op.Vnni is { } vnni)
+            vnni.Run(op, input, output, own, tile, m0, m1, p0, p1);
+        else if (op.ReadsPixelsInPlace)
+            Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input, s.InChannels, m0, m1, p0, p1, output, s.OutChannels,
+                MemoryMarshal.Cast<byte, sbyte>(own), tile);
+        else if (op.Direct is { } direct && DirectPairs.Runs(resolved))
+            direct.Run(op, input, output, own, tile, m0, m1, p0, p1);
+        else
+            RunIm2col(op, resolved, input, output, own, tile, m0, m1, p0, p1);
     }
 
     /// <summary>

@@ -75,13 +75,8 @@ internal sealed class DepthwiseRows
         }
         // A slot's input pixels are copied in before any read; only its padding columns need the zero point (threads call
         // this once per range of rows, so a whole-ring fill was paid again for every chunk).
-        int left = Shape.Window.PadLeft * BlockChannels, right = left + Shape.InW * BlockChannels;
-        for (int slot = 0; slot < Ring; slot++)
-        {
-            var row = scratch.Slice(RingOffset + slot * RowStride, RowStride);
-            row[..left].Fill(zp);
-            row[right..].Fill(zp);
-        }
+        int left = Shape.Window.PadLeft * BlockChannels;
+        RowPadding.Fill(scratch.Slice(RingOffset, RowStride * Ring), Ring, RowStride, left, left + Shape.InW * BlockChannels, zp);
     }
 
     /// <summary>

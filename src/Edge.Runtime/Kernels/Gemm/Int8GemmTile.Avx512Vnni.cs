@@ -9,8 +9,8 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// The AVX-512 VNNI tiles: 8 rows × 1 or 2 panels in generated code (<see cref="VnniTileCode"/>: <c>vpdpbusd</c> on
 /// <c>x + 128</c> against the int8 weights, exact in int32), the bias <see cref="GemmPanels.VnniBias"/> folding in both the
 /// zero point and the <c>−128·Σw</c> of the unsigned shift. Full tiles of panels on the short stage run it in the
-/// generated code, several tiles per call (<see cref="VnniTileCode.StagedTiles"/>); other tiles store their int32 sums
-/// and the stage runs here (<see cref="Avx512VnniStage"/>).
+/// generated code, several tiles per call (<see cref="Avx512VnniFullTiles"/>); other tiles store their int32 sums and the
+/// stage runs here (<see cref="Avx512VnniStage"/>).
 /// </summary>
 internal static partial class Int8GemmTile
 {
@@ -26,16 +26,15 @@ internal static partial class Int8GemmTile
         fixed (sbyte* pb = &w.Data[w.PanelOffset(group, panel)])
         fixed (sbyte* py = &y)
         {
-            if (rows == VnniTileCode.Rows && Avx512VnniStagedTiles(pa, lda, 0, 1, pb, &shape, w, stage, group, panel, panels, py, ldc, 0))
-                return;
-            Avx512VnniTile(pa, lda, pb, &shape, w, stage, group, panel, panels, 0, rows, ref y, ldc, ref tile);
+            if (rows == VnniTileCode.Rows) Avx512VnniFullTiles(pa, lda, 0, 1, pb, &shape, w, stage, group, panel, panels, py, ldc, 0, ref tile);
+            else Avx512VnniTile(pa, lda, pb, &shape, w, stage, group, panel, panels, 0, rows, ref y, ldc, ref tile);
         }
     }
 
     /// <summary>
     /// <paramref name="tiles"/> full tiles of A rows read in place from row <paramref name="m0"/> (row m at
     /// <c>a[m·lda]</c>, outputs at <c>y[m·ldc]</c>) × panels [<paramref name="p0"/>, <paramref name="p1"/>) of group 0, two
-    /// panels at a time: all tiles in one call of the staged kernel where the panels take the short stage, else tile by tile.
+    /// panels at a time (<see cref="Avx512VnniFullTiles"/>).
     /// </summary>
     private static unsafe void Avx512VnniInPlaceTiles(GemmPanels w, OutputStage stage, ref sbyte a, int lda, int m0, int tiles,
         int p0, int p1, ref sbyte y, int ldc, Span<int> tile)
@@ -48,11 +47,8 @@ internal static partial class Int8GemmTile
             for (int p = p0; p < p1; p += 2)
             {
                 int panels = Math.Min(2, p1 - p);
-                sbyte* pb = pw + w.PanelOffset(0, p);
-                if (Avx512VnniStagedTiles(pa, lda, (nint)mr * lda, tiles, pb, &shape, w, stage, 0, p, panels, py, ldc, (nint)mr * ldc)) continue;
-                for (int t = 0; t < tiles; t++)
-                    Avx512VnniTile(pa + (nint)t * mr * lda, lda, pb, &shape, w, stage, 0, p, panels, 0, mr,
-                        ref Unsafe.AsRef<sbyte>(py + (nint)t * mr * ldc), ldc, ref MemoryMarshal.GetReference(tile));
+                Avx512VnniFullTiles(pa, lda, (nint)mr * lda, tiles, pw + w.PanelOffset(0, p), &shape, w, stage, 0, p, panels, py, ldc,
+                    (nint)mr * ldc, ref MemoryMarshal.GetReference(tile));
             }
         }
     }
@@ -62,16 +58,23 @@ internal static partial class Int8GemmTile
 
     /// <summary>
     /// <paramref name="tiles"/> full tiles (≥ 1) against panels [<paramref name="panel"/>, + <paramref name="panels"/>) at
-    /// <paramref name="b"/>, with the short stage in the generated code: tile t's row i is A row <c>a + t·aTileStride +
-    /// i·lda</c> and goes to <c>y + t·yTileStride + i·ldc + c</c> (y: the output of row 0, channel 0). False, with nothing
-    /// done, when a panel's channels do not all take the short stage (<see cref="IsStagedPanel"/>).
+    /// <paramref name="b"/>: tile t's row i is A row <c>a + t·aTileStride + i·lda</c> and goes to <c>y + t·yTileStride +
+    /// i·ldc + c</c> (y: the output of row 0, channel 0). Panels whose channels all take the short stage
+    /// (<see cref="IsStagedPanel"/>) run every tile in one call of the staged kernel, the stage in registers; others tile by
+    /// tile through <paramref name="tile"/> and <see cref="Avx512VnniTile"/>.
     /// </summary>
-    internal static unsafe bool Avx512VnniStagedTiles(sbyte* a, nint lda, nint aTileStride, int tiles, sbyte* b, VnniTileShape* shape,
-        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride)
+    internal static unsafe void Avx512VnniFullTiles(sbyte* a, nint lda, nint aTileStride, int tiles, sbyte* b, VnniTileShape* shape,
+        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride, ref int tile)
     {
-        if (!IsStagedPanel(w, stage, group, panel, out int c0, out int count0)) return false;
         int count1 = 0;
-        if (panels == 2 && !IsStagedPanel(w, stage, group, panel + 1, out _, out count1)) return false;
+        if (!IsStagedPanel(w, stage, group, panel, out int c0, out int count0)
+            || (panels == 2 && !IsStagedPanel(w, stage, group, panel + 1, out _, out count1)))
+        {
+            for (int t = 0; t < tiles; t++)
+                Avx512VnniTile(a + t * aTileStride, lda, b, shape, w, stage, group, panel, panels, 0, VnniTileCode.Rows,
+                    ref Unsafe.AsRef<sbyte>(y + t * yTileStride), ldc, ref tile);
+            return;
+        }
         var (multiplier, add, shift) = stage.ShortTables;
         VnniStageArgs args;
         fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
@@ -98,7 +101,6 @@ internal static partial class Int8GemmTile
             args.PanelStride = w.PanelLength;
             VnniTileCode.StagedTiles(panels)(shape, &args);
         }
-        return true;
     }
 
     /// <summary>

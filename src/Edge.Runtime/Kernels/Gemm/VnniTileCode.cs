@@ -116,14 +116,19 @@ internal static unsafe class VnniTileCode
     private static nint[] Build()
     {
         if (!CpuHasVnni()) return [];
-        var entries = new nint[4];
-        for (int i = 0; i < 4; i++)
+        // The four kernels one after another in one mapping, each from a 64-byte boundary.
+        byte[][] kernels = [Assemble(1), Assemble(2), AssembleStaged(1), AssembleStaged(2)];
+        var offsets = new int[kernels.Length];
+        var code = new List<byte>();
+        for (int i = 0; i < kernels.Length; i++)
         {
-            byte* code = ExecutableMemory.TryPlace(i < 2 ? Assemble(1 + i) : AssembleStaged(i - 1));
-            if (code == null) return [];
-            entries[i] = (nint)code;
+            while (code.Count % 64 != 0) code.Add(0xCC); // int3 between kernels
+            offsets[i] = code.Count;
+            code.AddRange(kernels[i]);
         }
-        return entries;
+        byte* placed = ExecutableMemory.TryPlace(code.ToArray());
+        if (placed == null) return [];
+        return [.. offsets.Select(o => (nint)(placed + o))];
     }
 
     private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
