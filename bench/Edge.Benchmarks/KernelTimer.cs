@@ -66,6 +66,9 @@ public static class KernelTimer
         ("dw 112²×96 s2", new Conv2dShape(1, 112, 112, 96, 96, Pad3x3(2), group: 96), true),
         ("dw 56²×144", new Conv2dShape(1, 56, 56, 144, 144, Pad3x3(1), group: 144), true),
         ("dw 14²×576", new Conv2dShape(1, 14, 14, 576, 576, Pad3x3(1), group: 576), true),
+        ("fashion dw 14²×96", new Conv2dShape(1, 14, 14, 96, 96, Pad3x3(1), group: 96), true),
+        ("fashion dw 7²×128", new Conv2dShape(1, 7, 7, 128, 128, Pad3x3(1), group: 128), true),
+        ("fashion dw 28²×16 s2", new Conv2dShape(1, 28, 28, 16, 16, Pad3x3(2), group: 16), true),
     ];
 
     private static (Action Run, Action Reference, Func<bool> Same) Prepare(Random rng, Conv2dShape s, bool depthwise, KernelPath path)

@@ -62,6 +62,20 @@ public static class Int8DepthwiseConformance
                 zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 3), extreme: j % 4 == 1, activeClamp: j % 3 != 2,
                 belowHalf: j % 5 != 4);
         }
+        // The AVX-512 VNNI path (quad rows, groups of 1–8 pixels, the last group shifted back where groups do not tile the
+        // row; the short stage with the zero point folded in): wider rows, 3×3 at dilations 1–3 and 5×5, all multipliers
+        // below 1/2 so that the path takes every block.
+        int[] vnniWidths = quick ? [9, 14] : [9, 10, 12, 13, 14, 16, 17, 21, 28, 30];
+        for (int j = 0; j < vnniWidths.Length * 2; j++)
+        {
+            int i = index++, outW = vnniWidths[j / 2], k = j % 4 == 3 ? 5 : 3, stride = 1 + j % 2, dilation = k == 5 ? 1 : 1 + j / 2 % 3;
+            int channels = pairChannels[(j * 7 + 1) % pairChannels.Length], pad = (k - 1) * dilation / 2;
+            int w = Math.Max(1, (outW - 1) * stride + (k - 1) * dilation + 1 - 2 * pad), h = 3 + j % 4;
+            var window = new Window2d(k, k, stride, stride, pad, pad, pad, pad, dilation, dilation);
+            yield return Case(family, path, new Conv2dShape(1, h, w, channels, channels, window, channels), seed: 9000 + i,
+                zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 5), extreme: j % 3 == 1, activeClamp: j % 2 == 0,
+                belowHalf: true);
+        }
         foreach (var (h, w, c, k, s) in large)
         {
             int i = index++;

@@ -28,6 +28,9 @@ internal sealed class X64Assembler
     /// <summary><c>vpxord zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W0 EF /r).</summary>
     public void Vpxord(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0xEF, dst, a, b);
 
+    /// <summary><c>vmovdqa64 zmm<paramref name="dst"/>, zmm<paramref name="src"/></c> (EVEX.512.66.0F.W1 6F /r).</summary>
+    public void Vmovdqa64(int dst, int src) => EvexRegs(map: 1, pp: 1, opcode: 0x6F, dst, 0, src, w: true);
+
     /// <summary><c>vpdpbusd zmm<paramref name="acc"/>, zmm<paramref name="u8"/>, zmm<paramref name="s8"/></c> (EVEX.512.66.0F38.W0 50 /r): per int32 lane, acc += Σ of four u8·s8 products.</summary>
     public void Vpdpbusd(int acc, int u8, int s8) => EvexRegs(map: 2, pp: 1, opcode: 0x50, acc, u8, s8);
 

@@ -51,6 +51,8 @@ public class X64AssemblerTests
         Assert.Equal("62617e486f02", Hex(a => a.Load(24, Gpr.Rdx, null, 0)));                        // [rdx]
         Assert.Equal("62217e486f0c0a", Hex(a => a.Load(25, Gpr.Rdx, Gpr.R9, 0)));                   // [rdx+r9]
         Assert.Equal("62417e486f09", Hex(a => a.Load(25, Gpr.R9, null, 0)));                         // [r9]
+        Assert.Equal("62b17e486f7c2103", Hex(a => a.Load(7, Gpr.Rcx, Gpr.R12, 0xC0)));               // [rcx+r12+0xc0]: r12 as the index
+        Assert.Equal("62b17e486f2423", Hex(a => a.Load(4, Gpr.Rbx, Gpr.R12, 0)));                   // [rbx+r12]
         Assert.Equal("62d17e487f4001", Hex(a => a.Store(Gpr.R8, 64, 0)));                            // [r8+0x40]: disp8 = 1 (×64)
         Assert.Equal("62517e487f780f", Hex(a => a.Store(Gpr.R8, 960, 15)));                          // [r8+0x3c0]
         Assert.Equal("62517e487f7810", Hex(a => a.Store(Gpr.R8, 1024, 15)));                         // [r8+0x400]
@@ -61,6 +63,8 @@ public class X64AssemblerTests
     [Fact]
     public void Output_stage_forms_match_gnu_as()
     {
+        Assert.Equal("62b1fd486fc2", Hex(a => a.Vmovdqa64(0, 18)));
+        Assert.Equal("62b1fd486fda", Hex(a => a.Vmovdqa64(3, 18)));
         Assert.Equal("62b17d48fec0", Hex(a => a.Vpaddd(0, 0, 16)));
         Assert.Equal("62210d40fef7", Hex(a => a.Vpaddd(30, 30, 23)));
         Assert.Equal("6222c54828f1", Hex(a => a.Vpmuldq(30, 7, 17)));
@@ -92,6 +96,7 @@ public class X64AssemblerTests
         Assert.Equal("4d8d1c32", Hex(a => a.Lea(Gpr.R11, Gpr.R10, Gpr.Rsi)));
         Assert.Equal("4d8d743500", Hex(a => a.Lea(Gpr.R14, Gpr.R13, Gpr.Rsi)));
         Assert.Equal("4e8d0c0a", Hex(a => a.Lea(Gpr.R9, Gpr.Rdx, Gpr.R9)));
+        Assert.Equal("4901c2", Hex(a => a.Add(Gpr.R10, Gpr.Rax)));
         Assert.Equal("4983c704", Hex(a => a.AddImm(Gpr.R15, 4)));
         Assert.Equal("4883c240", Hex(a => a.AddImm(Gpr.Rdx, 64)));
         Assert.Equal("4881c200010000", Hex(a => a.AddImm(Gpr.Rdx, 256)));

@@ -19,7 +19,7 @@ public class DepthwiseConvConformanceTests
 
     internal static KernelPath[] Available()
     {
-        var paths = new[] { KernelPath.Vector128, KernelPath.AdvSimd, KernelPath.Avx2, KernelPath.Avx512BW }.Where(p => KernelPaths.Supported(p) == p).ToArray();
+        var paths = new[] { KernelPath.Vector128, KernelPath.AdvSimd, KernelPath.Avx2, KernelPath.Avx512BW, KernelPath.Avx512Vnni }.Where(p => KernelPaths.Supported(p) == p).ToArray();
         return paths.Length > 0 ? paths : [KernelPath.Vector128];   // nothing accelerated: the entry point runs the reference
     }
 

@@ -59,6 +59,7 @@ public sealed partial class Int8DepthwiseConv2d
                         RowPairWeights[((ch / Block * 3 + kh) * 2 + kw / 2) * 2 * Block + ch % Block * 2 + kw % 2] = weights[(kh * 3 + kw) * c + ch];
             ShortStage = new DepthwiseShortStage(output, BlockChannels);
         }
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) PrepareVnni(ShortStage ?? new DepthwiseShortStage(output, BlockChannels));
     }
 
     /// <summary>
@@ -75,7 +76,7 @@ public sealed partial class Int8DepthwiseConv2d
     /// Bytes of scratch the SIMD paths need per call: the larger of the zero-point-padded row window (DepthwiseRows.cs) and,
     /// where built, the x86 3×3 paths' widened pair rows (DepthwisePairRows.cs, about 4× the bytes); the reference needs none.
     /// </summary>
-    public int ScratchLength => Math.Max(Rows.ScratchLength, PairRows?.ScratchLength ?? 0);
+    public int ScratchLength => Math.Max(Math.Max(Rows.ScratchLength, PairRows?.ScratchLength ?? 0), QuadRows?.ScratchLength ?? 0);
 
     /// <summary>[KH·KW][C]: the reference's weights.</summary>
     internal sbyte[] Weights { get; }
@@ -153,6 +154,13 @@ public sealed partial class Int8DepthwiseConv2d
         var p => p,
     };
 
+    /// <summary>
+    /// The path <see cref="Run"/> takes for <paramref name="op"/> on <paramref name="path"/>: the generated VNNI kernels where
+    /// <paramref name="path"/> allows them and the layer has their layout (<see cref="QuadRows"/>), else <see cref="PathFor(KernelPath)"/>.
+    /// </summary>
+    public static KernelPath PathFor(Int8DepthwiseConv2d op, KernelPath path)
+        => op.QuadRows is not null && KernelPaths.Supported(path) == KernelPath.Avx512Vnni ? KernelPath.Avx512Vnni : PathFor(path);
+
     /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
         => RunRows(op, input, output, scratch, path, 0, op.RowCount);
@@ -169,10 +177,11 @@ public sealed partial class Int8DepthwiseConv2d
         Guard.Length(output.Length, s.OutputLength, "output");
         if (begin < 0 || end > op.RowCount || begin > end)
             throw new ArgumentOutOfRangeException(nameof(begin), $"rows [{begin}, {end}) of [0, {op.RowCount})");
-        var runs = PathFor(path);
+        var runs = PathFor(op, path);
         if (runs != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "depthwise scratch");
         switch (runs)
         {
+            case KernelPath.Avx512Vnni: VnniRows(op, input, output, scratch, begin, end); break;
             case KernelPath.Avx512BW: Avx512Rows(op, input, output, scratch, begin, end); break;
             case KernelPath.Avx2: Avx2Rows(op, input, output, scratch, begin, end); break;
             case KernelPath.AdvSimd: AdvSimdRows(op, input, output, scratch, begin, end); break;

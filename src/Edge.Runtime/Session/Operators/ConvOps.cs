@@ -103,7 +103,7 @@ internal sealed class Int8DepthwiseConvOp(OpReader r, Int8DepthwiseConv2d kernel
 {
     public Int8DepthwiseConv2d KernelOp { get; } = kernel;
     public override string Kernel => nameof(Int8DepthwiseConv2d);
-    public override KernelPath Path => Int8DepthwiseConv2d.PathFor(path);
+    public override KernelPath Path => Int8DepthwiseConv2d.PathFor(KernelOp, path);
     public override int ScratchBytes => Path == KernelPath.Scalar ? 0 : KernelOp.ScratchLength;
 
     /// <summary>Output rows (Batch·OutH), when the operator is large enough to split.</summary>

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Edge.Runtime.CodeGen;
+using Edge.Runtime.Kernels.Gemm;
+
+namespace Edge.Runtime.Kernels.DepthwiseConv;
+
+/// <summary>
+/// The depthwise kernels on AVX-512 VNNI, as machine code made once per process (the reason, and the calling
+/// convention, as for <see cref="VnniTileCode"/>, whose switches turn these off too). They read the quad rows of
+/// <see cref="DepthwiseQuadRows"/>: per output pixel and kernel row, 16 channels × one quad of up to four taps
+/// <c>[u_kw, u_kw+1, u_kw+2, u_kw+3]</c> (u = x + 128), so one <c>vpdpbusd</c> against the block's
+/// <c>[w_kh,kw … w_kh,kw+3]</c> (zeros past KW) adds a whole kernel row of 16 channels: a 3×3 filter is three
+/// <c>vpdpbusd</c> per pixel and block, where the AVX2 pair kernel needs twelve <c>vpmaddwd</c> and their adds.
+/// <para>
+/// One call: one 16-channel block of <see cref="DepthwiseVnniArgs.Groups"/> groups of P neighbouring output pixels (P from
+/// 1 to 8, chosen per layer so that groups tile the output row where they can). The block's weights (KH·Q zmm, Q = ⌈KW/4⌉ quads per kernel row), its bias
+/// and the short output stage's constants stay in registers; each pixel's accumulator starts at zero, takes KH·Q
+/// <c>vpdpbusd</c> and then the short stage (<see cref="VnniTileCode"/>'s: bias, <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> as the
+/// high dword of the 64-bit products, one add and one arithmetic shift, then the clamp in int32, <c>vpmovsdb</c>, a store
+/// masked to the block's channels). Two of the stage's steps are folded away: each accumulator starts at the bias
+/// instead of zero, and the zero point rides in the rounding add (<see cref="DepthwiseVnniArgs.Add"/> holds
+/// <c>2^(s−1) + zp·2^s</c>: <c>⌊(h + a + zp·2^s) / 2^s⌋ = ⌊(h + a) / 2^s⌋ + zp</c> exactly while the sum stays in int32,
+/// which the operator checks). A clamp bound of −128 or 127 is left to <c>vpmovsdb</c>'s saturation, the same value.
+/// Registers: zmm0–7 accumulators, zmm8–11 the loaded quads, zmm12–21 weights, zmm22–29 the stage's constants,
+/// zmm30–31 its temporaries; k1 the channel mask. Arguments in <see cref="DepthwiseVnniArgs"/> (rdi).
+/// </para>
+/// </summary>
+internal static unsafe class DepthwiseVnniCode
+{
+    /// <summary>The most kernel rows (one general register each) and weight registers (KH·Q) a kernel holds.</summary>
+    public const int MaxRows = 7, MaxWeights = 10;
+
+    /// <summary>The most pixels per group (one accumulator each).</summary>
+    public const int MaxGroup = 8;
+
+    private static readonly ConcurrentDictionary<DepthwiseVnniKernel, nint> Placed = new();
+
+    /// <summary>True when this process runs the generated depthwise kernels (the VNNI tiles' conditions).</summary>
+    public static bool IsSupported => VnniTileCode.IsSupported;
+
+    /// <summary>Whether a kernel exists for <paramref name="kernelH"/> rows of <paramref name="quads"/> quads.</summary>
+    public static bool Fits(int kernelH, int quads) => kernelH is >= 1 and <= MaxRows && quads is 1 or 2 && kernelH * quads <= MaxWeights;
+
+    /// <summary>
+    /// The kernel <paramref name="kernel"/> describes, assembled and placed on first use (an operator asks for its kernels
+    /// when it is prepared, never in a run); null where no executable pages can be had.
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void> Kernel(DepthwiseVnniKernel kernel)
+    {
+        if (!IsSupported) return null;
+        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k)));
+        return (delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void>)entry;
+    }
+
+    private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
+    private static Gpr[] RowRegisters => [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9, Gpr.R11, Gpr.Rbx];
+    private const int X0 = 8, W0 = 12, Bias = 22, EvenM = 23, OddM = 24, Add = 25, Shift = 26, Index = 27, Lo = 28, Hi = 29, T0 = 30;
+
+    /// <summary>The machine code of <paramref name="kernel"/>.</summary>
+    internal static byte[] Assemble(DepthwiseVnniKernel kernel)
+    {
+        var (kernelH, quads, pixels) = (kernel.Rows, kernel.Quads, kernel.Pixels);
+        if (!Fits(kernelH, quads)) throw new ArgumentOutOfRangeException(nameof(kernel), $"no depthwise VNNI kernel for {kernelH} rows of {quads} quads");
+        if (pixels is < 1 or > MaxGroup) throw new ArgumentOutOfRangeException(nameof(kernel), $"{pixels} pixels per group");
+        var asm = new X64Assembler();
+        foreach (var r in SavedRegisters) asm.Push(r);
+        const Gpr args = Gpr.Rdi, y = Gpr.R10, ldc = Gpr.Rax, at = Gpr.R12, groups = Gpr.R14, t = Gpr.R15;
+        asm.KmovwLoad(1, args, DepthwiseVnniArgs.MaskOffset);
+        asm.MovLoad(t, args, DepthwiseVnniArgs.WeightsOffset);
+        for (int i = 0; i < kernelH * quads; i++) asm.Load(W0 + i, t, null, 64 * i);
+        asm.MovLoad(t, args, DepthwiseVnniArgs.BiasOffset);
+        asm.Load(Bias, t, null, 0);
+        asm.MovLoad(t, args, DepthwiseVnniArgs.MultiplierOffset);
+        asm.Load(EvenM, t, null, 0);      // M of the even lanes (the low dword of each int64)
+        asm.Load(OddM, t, null, 4);       // M of the odd lanes
+        asm.MovLoad(t, args, DepthwiseVnniArgs.AddOffset);
+        asm.Load(Add, t, null, 0);        // 2^(s−1) + zp·2^s
+        asm.MovLoad(t, args, DepthwiseVnniArgs.ShiftOffset);
+        asm.Load(Shift, t, null, 0);      // s = n − 32
+        asm.MovLoad(t, args, DepthwiseVnniArgs.IndexOffset);
+        asm.Load(Index, t, null, 0);
+        if (kernel.ClampLow) asm.VpbroadcastdLoad(Lo, args, null, DepthwiseVnniArgs.ClampMinOffset);
+        if (kernel.ClampHigh) asm.VpbroadcastdLoad(Hi, args, null, DepthwiseVnniArgs.ClampMaxOffset);
+        var rows = RowRegisters;
+        for (int kh = 0; kh < kernelH; kh++) asm.MovLoad(rows[kh], args, DepthwiseVnniArgs.RowsOffset + 8 * kh);
+        asm.MovLoad(y, args, DepthwiseVnniArgs.YOffset);
+        asm.MovLoad(ldc, args, DepthwiseVnniArgs.LdcOffset);
+        asm.MovLoad(groups, args, DepthwiseVnniArgs.GroupsOffset);
+        asm.Zero(at);
+
+        int loop = asm.Position;
+        for (int i = 0; i < pixels; i++) asm.Vmovdqa64(i, Bias);
+        for (int kh = 0; kh < kernelH; kh++)
+            for (int j = 0; j < quads; j++)
+                for (int i = 0; i < pixels; i++)
+                {
+                    int x = X0 + (i & 3); // four registers in turn for the loaded quads
+                    asm.Load(x, rows[kh], at, (i * quads + j) * DepthwiseQuadRows.QuadBytes);
+                    asm.Vpdpbusd(i, x, W0 + kh * quads + j);
+                }
+        for (int i = 0; i < pixels; i++)
+        {
+            const int e = T0, o = T0 + 1;
+            asm.Vpmuldq(e, i, EvenM);
+            asm.VpsrlqImm(o, i, 32);
+            asm.Vpmuldq(o, o, OddM);
+            asm.Vpermt2d(e, Index, o);
+            asm.Vpaddd(e, e, Add);
+            asm.Vpsravd(e, e, Shift);
+            if (kernel.ClampLow) asm.Vpmaxsd(e, e, Lo);
+            if (kernel.ClampHigh) asm.Vpminsd(e, e, Hi);
+            asm.VpmovsdbStore(y, 0, e, mask: 1);
+            asm.Add(y, ldc);
+        }
+        asm.AddImm(at, pixels * quads * DepthwiseQuadRows.QuadBytes);
+        asm.Dec(groups);
+        asm.Jnz(loop);
+
+        asm.Vzeroupper();
+        for (int i = SavedRegisters.Length - 1; i >= 0; i--) asm.Pop(SavedRegisters[i]);
+        asm.Ret();
+        return asm.ToArray();
+    }
+}
+
+/// <summary>
+/// One generated depthwise kernel: <see cref="Rows"/> kernel rows of <see cref="Quads"/> quads, groups of
+/// <see cref="Pixels"/> pixels (1 to <see cref="DepthwiseVnniCode.MaxGroup"/>), and which bounds of the clamp bind (a bound
+/// of −128 or 127 is the saturation of <c>vpmovsdb</c> itself).
+/// </summary>
+internal readonly record struct DepthwiseVnniKernel(int Rows, int Quads, int Pixels, bool ClampLow, bool ClampHigh);
+
+/// <summary>What a generated depthwise kernel (<see cref="DepthwiseVnniCode.Kernel"/>) reads.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct DepthwiseVnniArgs
+{
+    public const int RowsOffset = 0, WeightsOffset = 64, BiasOffset = 72, MultiplierOffset = 80, AddOffset = 88, ShiftOffset = 96,
+        IndexOffset = 104, ClampMinOffset = 112, ClampMaxOffset = 116, MaskOffset = 120, GroupsOffset = 128,
+        YOffset = 136, LdcOffset = 144;
+
+    /// <summary>Per kernel row kh, the block's quads of the first pixel (<see cref="DepthwiseQuadRows"/>); pixel i's are <c>i·Q·64</c> bytes on.</summary>
+    public fixed long Rows[8];
+
+    /// <summary>The block's weights, <c>[KH][Q][16 channels][4]</c>.</summary>
+    public sbyte* Weights;
+
+    /// <summary>The block's 16 biases (the zero point's and the 128·Σw correction folded in).</summary>
+    public int* Bias;
+
+    /// <summary>
+    /// The short stage's tables at the block's first channel (<c>OutputStage.ShortTables</c>; the odd lanes' multipliers
+    /// from the next channel), the rounding add with the zero point folded in (<c>2^(s−1) + zp·2^s</c>).
+    /// </summary>
+    public int* Multiplier, Add, Shift;
+
+    /// <summary>The vpermt2d index that gathers the high dwords of the even and odd products (1, 17, 3, 19, …).</summary>
+    public int* Index;
+
+    public int ClampMin, ClampMax;
+
+    /// <summary>The block's channels stored (bit j: channel b + j).</summary>
+    public ushort Mask;
+
+    /// <summary>Groups of P pixels, ≥ 1.</summary>
+    public long Groups;
+
+    /// <summary>The first pixel's output at the block's first channel, and the bytes between pixels (C).</summary>
+    public sbyte* Y;
+    public long Ldc;
+}
