@@ -74,7 +74,7 @@ public static class Int8DepthwiseConformance
             var window = new Window2d(k, k, stride, stride, pad, pad, pad, pad, dilation, dilation);
             yield return Case(family, path, new Conv2dShape(1, h, w, channels, channels, window, channels), seed: 9000 + i,
                 zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 5), extreme: j % 3 == 1, activeClamp: j % 2 == 0,
-                belowHalf: true);
+                belowHalf: true, quarterToHalf: j % 3 != 2);
         }
         foreach (var (h, w, c, k, s) in large)
         {
@@ -83,6 +83,16 @@ public static class Int8DepthwiseConformance
             yield return Case(family, path, new Conv2dShape(1, h, w, c, c, window, c), seed: 5000 + i,
                 zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 2), extreme: i % 3 == 1, activeClamp: true);
         }
+    }
+
+    /// <summary>
+    /// The stage with every third channel's multiplier moved into [1/4, 1/2) (shift 32: what the VNNI depthwise path's long
+    /// stage serves), the others kept.
+    /// </summary>
+    private static OutputStage QuarterToHalf(OutputStage stage)
+    {
+        var m = stage.Multipliers.Select((q, c) => c % 3 == 1 ? QuantizedMultiplier.FromReal(0.25 + 0.2499 * (q.ToDouble() * 997 % 1)) : q).ToArray();
+        return new OutputStage(m, stage.OutputZeroPoint, stage.Clamp);
     }
 
     /// <summary>
@@ -96,9 +106,10 @@ public static class Int8DepthwiseConformance
     }
 
     private static ConformanceCase Case(string family, KernelPath path, Conv2dShape shape, int seed, int zpIn, int zpOut, bool extreme, bool activeClamp,
-        bool belowHalf = false)
+        bool belowHalf = false, bool quarterToHalf = false)
     {
-        string parameters = $"{shape}, zp_x {zpIn}, zp_y {zpOut}, seed {seed}{(extreme ? ", extreme" : "")}{(activeClamp ? ", clamped" : "")}{(belowHalf ? ", M < 1/2" : "")}";
+        string parameters = $"{shape}, zp_x {zpIn}, zp_y {zpOut}, seed {seed}{(extreme ? ", extreme" : "")}{(activeClamp ? ", clamped" : "")}{(belowHalf ? ", M < 1/2" : "")}"
+            + (quarterToHalf ? ", some M in [1/4, 1/2)" : "");
         return new ConformanceCase(family, parameters, () =>
         {
             var rng = new Random(seed);
@@ -109,6 +120,7 @@ public static class Int8DepthwiseConformance
             for (int c = 0; c < bias.Length; c++) bias[c] = extreme && c % 2 == 0 ? (c % 4 == 0 ? int.MaxValue - 1000 : int.MinValue + 1000) : rng.Next(-50_000, 50_001);
             var stage = SeededInt8.Stage(rng, shape.OutChannels, taps, zpOut, SeededInt8.Clamp(rng, zpOut, activeClamp));
             if (belowHalf) stage = BelowHalf(stage);
+            if (quarterToHalf) stage = QuarterToHalf(stage);
             var op = Int8DepthwiseConv2d.Prepare(shape, weights, bias, zpIn, stage);
             var expected = new sbyte[shape.OutputLength];
             Int8DepthwiseConv2d.RunScalar(op, input, expected, []);

@@ -49,6 +49,12 @@ internal sealed class X64Assembler
     /// <summary><c>vpaddd zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W0 FE /r).</summary>
     public void Vpaddd(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0xFE, dst, a, b);
 
+    /// <summary><c>vpaddq zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W1 D4 /r).</summary>
+    public void Vpaddq(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0xD4, dst, a, b, w: true);
+
+    /// <summary><c>vpsravq zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="counts"/></c> (EVEX.512.66.0F38.W1 46 /r): per int64 lane, an arithmetic right shift.</summary>
+    public void Vpsravq(int dst, int a, int counts) => EvexRegs(map: 2, pp: 1, opcode: 0x46, dst, a, counts, w: true);
+
     /// <summary><c>vpmuldq zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F38.W1 28 /r): the signed 64-bit products of the even dwords.</summary>
     public void Vpmuldq(int dst, int a, int b) => EvexRegs(map: 2, pp: 1, opcode: 0x28, dst, a, b, w: true);
 

@@ -63,6 +63,10 @@ public class X64AssemblerTests
     [Fact]
     public void Output_stage_forms_match_gnu_as()
     {
+        Assert.Equal("62218d40d4f6", Hex(a => a.Vpaddq(30, 30, 22)));
+        Assert.Equal("62218540d4ff", Hex(a => a.Vpaddq(31, 31, 23)));
+        Assert.Equal("62028d4046f0", Hex(a => a.Vpsravq(30, 30, 24)));
+        Assert.Equal("6202854046f9", Hex(a => a.Vpsravq(31, 31, 25)));
         Assert.Equal("62b1fd486fc2", Hex(a => a.Vmovdqa64(0, 18)));
         Assert.Equal("62b1fd486fda", Hex(a => a.Vmovdqa64(3, 18)));
         Assert.Equal("62b17d48fec0", Hex(a => a.Vpaddd(0, 0, 16)));

@@ -15,7 +15,8 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// A row is built in two steps, both of a few instructions per 16 bytes. (1) The staging row: the input row with its
 /// channels split into 16-byte blocks, <c>[block][column][16]</c> over the padded columns the windows read, XORed with
 /// 0x80 (so u = x + 128), the padding columns and the channels past C holding <c>zp + 128</c> (written at
-/// <see cref="Reset"/> and never overwritten). (2) Per block and output column, the window's taps lie in the 128
+/// <see cref="Reset"/> and never overwritten). The staging row's last 128 bytes are slack that a column's 128-byte read
+/// may reach but no index selects. (2) Per block and output column, the window's taps lie in the 128
 /// staging bytes from column <c>ow·sW</c> (tap kw at byte <c>kw·dW·16 + c</c>), and one <c>vpermt2b</c> (AVX-512 VBMI)
 /// per quad gathers them into <c>[c][tap]</c> order; taps past KW in the last quad repeat the last real tap (their weight is 0).
 /// So the layout needs <c>(KW − 1)·dW ≤ 7</c> (<see cref="Fits"/>).
@@ -23,7 +24,7 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <para>
 /// Scratch layout (offsets 64-byte aligned):
 /// <code>
-///  [ tags: R int32 ][ KH staging rows: Blocks × StageColumns × 16 bytes, + 128 ][ zp quad row ][ quad ring row 0 ] … [ row R−1 ]
+///  [ tags: R int32, zp row filled ][ KH staging rows: Blocks × StageColumns × 16 bytes, + 128 ][ zp quad row ][ quad ring row 0 ] … [ row R−1 ]
 ///  a quad row: [block 0: OutW × Q × 64 bytes] … [block B−1]
 /// </code>
 /// </para>
@@ -46,9 +47,9 @@ internal sealed class DepthwiseQuadRows
         BlockStride = shape.OutW * Quads * QuadBytes;
         long stage = Align((long)Blocks * StageBlockStride + 128);
         long quadRow = (long)Blocks * BlockStride;
-        long total = Align(4 * Ring) + stage * win.KernelH + quadRow * (Ring + 1);
+        long total = Align(4 * (Ring + 1)) + stage * win.KernelH + quadRow * (Ring + 1);
         if (total > int.MaxValue / 2) throw new ArgumentException($"{shape}: the depthwise quad rows would need {total:N0} bytes of scratch");
-        StageOffset = Align(4 * Ring);
+        StageOffset = Align(4 * (Ring + 1));
         StageStride = (int)stage;
         ZpRowOffset = (int)(StageOffset + stage * win.KernelH);
         QuadRowStride = (int)quadRow;
@@ -113,12 +114,27 @@ internal sealed class DepthwiseQuadRows
     private static int Align(int bytes) => (bytes + 63) & ~63;
     private static long Align(long bytes) => (bytes + 63) & ~63L;
 
-    /// <summary>Starts a call: the staging row and the zp quad row hold zp + 128, the ring holds no row.</summary>
+    /// <summary>
+    /// Starts a call: the ring holds no row, the staging rows' padding columns and channels past C hold zp + 128 (their
+    /// real bytes are written by every row staged), and the zp quad row is filled on first use (<see cref="Prepare"/>):
+    /// a call over a few rows of a thread's share writes only what it reads.
+    /// </summary>
     public void Reset(Span<byte> scratch)
     {
         Guard.Length(scratch.Length, ScratchLength, "depthwise scratch");
-        MemoryMarshal.Cast<byte, int>(scratch[..(4 * Ring)]).Clear();
-        scratch[StageOffset..RingOffset].Fill(Fill); // the staging rows' padding and the zp quad row
+        MemoryMarshal.Cast<byte, int>(scratch[..(4 * (Ring + 1))]).Clear();
+        var s = Shape;
+        int padLeft = s.Window.PadLeft, first = Math.Clamp(padLeft, 0, StageColumns), end = Math.Clamp(padLeft + s.InW, first, StageColumns);
+        int rest = s.InChannels % 16;
+        for (int kh = 0; kh < s.Window.KernelH; kh++)
+            for (int b = 0; b < Blocks; b++)
+            {
+                var block = scratch.Slice(StageOffset + kh * StageStride + b * StageBlockStride, StageBlockStride);
+                block[..(16 * first)].Fill(Fill);
+                block[(16 * end)..].Fill(Fill);
+                if (rest != 0 && b == Blocks - 1)
+                    for (int col = first; col < end; col++) block.Slice(16 * col + rest, 16 - rest).Fill(Fill);
+            }
     }
 
     /// <summary>
@@ -138,6 +154,12 @@ internal sealed class DepthwiseQuadRows
             int ih = ih0 + kh * win.DilationH;
             if (ih < 0 || ih >= s.InH)
             {
+                ref int zpReady = ref Unsafe.Add(ref tags, Ring);
+                if (zpReady == 0)
+                {
+                    scratch.Slice(ZpRowOffset, QuadRowStride).Fill(Fill);
+                    zpReady = 1;
+                }
                 offsets[kh] = ZpRowOffset;
                 continue;
             }

@@ -22,8 +22,10 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// instead of zero, and the zero point rides in the rounding add (<see cref="DepthwiseVnniArgs.Add"/> holds
 /// <c>2^(s−1) + zp·2^s</c>: <c>⌊(h + a + zp·2^s) / 2^s⌋ = ⌊(h + a) / 2^s⌋ + zp</c> exactly while the sum stays in int32,
 /// which the operator checks). A clamp bound of −128 or 127 is left to <c>vpmovsdb</c>'s saturation, the same value.
-/// Registers: zmm0–7 accumulators, zmm8–11 the loaded quads, zmm12–21 weights, zmm22–29 the stage's constants,
-/// zmm30–31 its temporaries; k1 the channel mask. Arguments in <see cref="DepthwiseVnniArgs"/> (rdi).
+/// Layers with a multiplier from 1/4 to 1/2 take the long stage instead (<see cref="DepthwiseVnniKernel.Long"/>: the
+/// contract's int64 add and shift on the products, <see cref="VnniStageTables"/>). Registers: zmm0–7 accumulators, then
+/// four (long stage: two) for the loaded quads, ten for the weights, eight (ten) for the stage's constants, zmm30–31 its
+/// temporaries; k1 the channel mask. Arguments in <see cref="DepthwiseVnniArgs"/> (rdi).
 /// </para>
 /// </summary>
 internal static unsafe class DepthwiseVnniCode
@@ -55,7 +57,7 @@ internal static unsafe class DepthwiseVnniCode
 
     private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
     private static Gpr[] RowRegisters => [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9, Gpr.R11, Gpr.Rbx];
-    private const int X0 = 8, W0 = 12, Bias = 22, EvenM = 23, OddM = 24, Add = 25, Shift = 26, Index = 27, Lo = 28, Hi = 29, T0 = 30;
+    private const int X0 = 8, T0 = 30, T1 = 31;
 
     /// <summary>The machine code of <paramref name="kernel"/>.</summary>
     internal static byte[] Assemble(DepthwiseVnniKernel kernel)
@@ -63,25 +65,33 @@ internal static unsafe class DepthwiseVnniCode
         var (kernelH, quads, pixels) = (kernel.Rows, kernel.Quads, kernel.Pixels);
         if (!Fits(kernelH, quads)) throw new ArgumentOutOfRangeException(nameof(kernel), $"no depthwise VNNI kernel for {kernelH} rows of {quads} quads");
         if (pixels is < 1 or > MaxGroup) throw new ArgumentOutOfRangeException(nameof(kernel), $"{pixels} pixels per group");
+        // Registers: accumulators 0–7, then the loaded quads (four in turn; two for the long stage, whose constants take
+        // two more), the weights, the stage's constants, and two temporaries (30, 31).
+        int loads = kernel.Long ? 2 : 4, w0 = X0 + loads, c0 = w0 + MaxWeights;
+        int bias = c0, evenM = c0 + 1, oddM = c0 + 2, index = c0 + 3, lo = c0 + 4, hi = c0 + 5;
+        int add = c0 + 6, shift = c0 + 7, addOdd = c0 + 8, shiftOdd = c0 + 9;   // the long stage's odd tables: 30, 31 would clash
+        if (kernel.Long ? shiftOdd >= T0 : shift >= T0) throw new InvalidOperationException("depthwise VNNI kernel: out of vector registers");
         var asm = new X64Assembler();
         foreach (var r in SavedRegisters) asm.Push(r);
         const Gpr args = Gpr.Rdi, y = Gpr.R10, ldc = Gpr.Rax, at = Gpr.R12, groups = Gpr.R14, t = Gpr.R15;
         asm.KmovwLoad(1, args, DepthwiseVnniArgs.MaskOffset);
         asm.MovLoad(t, args, DepthwiseVnniArgs.WeightsOffset);
-        for (int i = 0; i < kernelH * quads; i++) asm.Load(W0 + i, t, null, 64 * i);
+        for (int i = 0; i < kernelH * quads; i++) asm.Load(w0 + i, t, null, 64 * i);
         asm.MovLoad(t, args, DepthwiseVnniArgs.BiasOffset);
-        asm.Load(Bias, t, null, 0);
+        asm.Load(bias, t, null, 0);
         asm.MovLoad(t, args, DepthwiseVnniArgs.MultiplierOffset);
-        asm.Load(EvenM, t, null, 0);      // M of the even lanes (the low dword of each int64)
-        asm.Load(OddM, t, null, 4);       // M of the odd lanes
+        asm.Load(evenM, t, null, 0);      // M of the even lanes (the low dword of each int64)
+        asm.Load(oddM, t, null, 4);       // M of the odd lanes
         asm.MovLoad(t, args, DepthwiseVnniArgs.AddOffset);
-        asm.Load(Add, t, null, 0);        // 2^(s−1) + zp·2^s
+        asm.Load(add, t, null, 0);        // short: 2^(s−1) + zp·2^s per lane; long: 2^(n−1) + zp·2^n per even lane (int64)
+        if (kernel.Long) asm.Load(addOdd, t, null, 64);
         asm.MovLoad(t, args, DepthwiseVnniArgs.ShiftOffset);
-        asm.Load(Shift, t, null, 0);      // s = n − 32
+        asm.Load(shift, t, null, 0);      // short: s = n − 32 per lane; long: n per even lane (int64)
+        if (kernel.Long) asm.Load(shiftOdd, t, null, 64);
         asm.MovLoad(t, args, DepthwiseVnniArgs.IndexOffset);
-        asm.Load(Index, t, null, 0);
-        if (kernel.ClampLow) asm.VpbroadcastdLoad(Lo, args, null, DepthwiseVnniArgs.ClampMinOffset);
-        if (kernel.ClampHigh) asm.VpbroadcastdLoad(Hi, args, null, DepthwiseVnniArgs.ClampMaxOffset);
+        asm.Load(index, t, null, 0);
+        if (kernel.ClampLow) asm.VpbroadcastdLoad(lo, args, null, DepthwiseVnniArgs.ClampMinOffset);
+        if (kernel.ClampHigh) asm.VpbroadcastdLoad(hi, args, null, DepthwiseVnniArgs.ClampMaxOffset);
         var rows = RowRegisters;
         for (int kh = 0; kh < kernelH; kh++) asm.MovLoad(rows[kh], args, DepthwiseVnniArgs.RowsOffset + 8 * kh);
         asm.MovLoad(y, args, DepthwiseVnniArgs.YOffset);
@@ -90,26 +100,38 @@ internal static unsafe class DepthwiseVnniCode
         asm.Zero(at);
 
         int loop = asm.Position;
-        for (int i = 0; i < pixels; i++) asm.Vmovdqa64(i, Bias);
+        for (int i = 0; i < pixels; i++) asm.Vmovdqa64(i, bias);
         for (int kh = 0; kh < kernelH; kh++)
             for (int j = 0; j < quads; j++)
                 for (int i = 0; i < pixels; i++)
                 {
-                    int x = X0 + (i & 3); // four registers in turn for the loaded quads
+                    int x = X0 + i % loads;
                     asm.Load(x, rows[kh], at, (i * quads + j) * DepthwiseQuadRows.QuadBytes);
-                    asm.Vpdpbusd(i, x, W0 + kh * quads + j);
+                    asm.Vpdpbusd(i, x, w0 + kh * quads + j);
                 }
         for (int i = 0; i < pixels; i++)
         {
-            const int e = T0, o = T0 + 1;
-            asm.Vpmuldq(e, i, EvenM);
+            const int e = T0, o = T1;
+            asm.Vpmuldq(e, i, evenM);
             asm.VpsrlqImm(o, i, 32);
-            asm.Vpmuldq(o, o, OddM);
-            asm.Vpermt2d(e, Index, o);
-            asm.Vpaddd(e, e, Add);
-            asm.Vpsravd(e, e, Shift);
-            if (kernel.ClampLow) asm.Vpmaxsd(e, e, Lo);
-            if (kernel.ClampHigh) asm.Vpminsd(e, e, Hi);
+            asm.Vpmuldq(o, o, oddM);
+            if (kernel.Long)
+            {
+                // The contract's int64 rounding and shift on each product, then the low dwords in lane order.
+                asm.Vpaddq(e, e, add);
+                asm.Vpaddq(o, o, addOdd);
+                asm.Vpsravq(e, e, shift);
+                asm.Vpsravq(o, o, shiftOdd);
+                asm.Vpermt2d(e, index, o);
+            }
+            else
+            {
+                asm.Vpermt2d(e, index, o);
+                asm.Vpaddd(e, e, add);
+                asm.Vpsravd(e, e, shift);
+            }
+            if (kernel.ClampLow) asm.Vpmaxsd(e, e, lo);
+            if (kernel.ClampHigh) asm.Vpminsd(e, e, hi);
             asm.VpmovsdbStore(y, 0, e, mask: 1);
             asm.Add(y, ldc);
         }
@@ -127,9 +149,10 @@ internal static unsafe class DepthwiseVnniCode
 /// <summary>
 /// One generated depthwise kernel: <see cref="Rows"/> kernel rows of <see cref="Quads"/> quads, groups of
 /// <see cref="Pixels"/> pixels (1 to <see cref="DepthwiseVnniCode.MaxGroup"/>), and which bounds of the clamp bind (a bound
-/// of −128 or 127 is the saturation of <c>vpmovsdb</c> itself).
+/// of −128 or 127 is the saturation of <c>vpmovsdb</c> itself). <see cref="Long"/>: the stage in int64 (<c>vpaddq</c>,
+/// <c>vpsravq</c> on the products), for layers with a multiplier from 1/4 to 1/2, which the short stage does not take.
 /// </summary>
-internal readonly record struct DepthwiseVnniKernel(int Rows, int Quads, int Pixels, bool ClampLow, bool ClampHigh);
+internal readonly record struct DepthwiseVnniKernel(int Rows, int Quads, int Pixels, bool ClampLow, bool ClampHigh, bool Long = false);
 
 /// <summary>What a generated depthwise kernel (<see cref="DepthwiseVnniCode.Kernel"/>) reads.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Edge.Runtime.Kernels.DepthwiseConv;
 
 /// <summary>
@@ -6,14 +8,12 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// quad to its int32 lane without saturation (each at most 255·127), so a pixel's lane ends with
 /// <c>Σ_t (x_t + 128)·w_t = Σ_t x_t·w_t + 128·Σ_t w_t</c> modulo 2^32 — the taps past KW in a quad meet weight 0 — and
 /// <see cref="VnniBias"/> (<c>bias − zp_x·Σw − 128·Σw</c>) makes it the contract's accumulator, as the other SIMD paths'
-/// folded bias does (padding taps read zp_x + 128). The stage is the short one (every block's multipliers below 1/4 or
-/// zero, <see cref="DepthwiseShortStage.Fits"/>): layers with a larger multiplier take the AVX2 path.
+/// folded bias does (padding taps read zp_x + 128). The stage is the short one where every multiplier is below 1/4, else
+/// the long one where every multiplier is below 1/2 (<see cref="VnniStageTables"/>); layers with a larger one take the
+/// AVX2 path.
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
 {
-    /// <summary>The VNNI path's vpermt2d index of the short stage: the high dwords of the even (0–15) and odd (16–31) products.</summary>
-    private static readonly int[] HighDwords = [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31];
-
     /// <summary>The VNNI path's quad rows, where this process runs the generated kernels and the layer suits them; else null.</summary>
     internal DepthwiseQuadRows? QuadRows { get; private set; }
 
@@ -23,8 +23,12 @@ public sealed partial class Int8DepthwiseConv2d
     /// <summary>With <see cref="QuadRows"/>: <see cref="FoldedBias"/> less 128·Σw per channel (wrapping).</summary>
     internal int[] VnniBias { get; private set; } = [];
 
-    /// <summary>With <see cref="QuadRows"/>: per channel (padded as the short tables), the rounding add with the zero point folded in, <c>2^(s−1) + zp·2^s</c>.</summary>
-    internal int[] VnniAdd { get; private set; } = [];
+    /// <summary>
+    /// With <see cref="QuadRows"/>: the output stage's tables in the layout of the generated kernel (<see cref="VnniStageTables"/>):
+    /// M per channel (padded by 18: the odd lanes read from the next channel), the rounding add with the zero point folded
+    /// in, and the shift.
+    /// </summary>
+    internal VnniStageTables? VnniTables { get; private set; }
 
     /// <summary>With <see cref="QuadRows"/>: the generated kernel, and its pixels per group (<see cref="VnniGroup"/>).</summary>
     private unsafe delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void> _vnniKernel;
@@ -44,30 +48,22 @@ public sealed partial class Int8DepthwiseConv2d
 
     /// <summary>
     /// Builds the VNNI path's layout where it applies (called once from the constructor): this process runs the generated
-    /// kernels and has AVX-512 VBMI (the quad rows' <c>vpermt2b</c>), the filter fits a kernel, every block takes the short
-    /// stage, and the zero point folds into the rounding add without leaving int32.
+    /// kernels and has AVX-512 VBMI (the quad rows' <c>vpermt2b</c>), the filter fits a kernel, and the output stage fits
+    /// one of the kernel's two (<see cref="VnniStageTables.For"/>).
     /// </summary>
     private unsafe void PrepareVnni(DepthwiseShortStage stage)
     {
         if (!DepthwiseVnniCode.IsSupported || !System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported || !DepthwiseQuadRows.Fits(Shape)) return;
-        if (Array.IndexOf(stage.Fits, false) >= 0) return;
-        var (_, add, shift) = Output.ShortTables;
-        var vnniAdd = new int[add.Length];
-        for (int ch = 0; ch < add.Length; ch++)
-        {
-            // |h| ≤ 2^30 for the high dword h of acc·M (|acc| ≤ 2^31, 0 ≤ M < 2^31): h + add stays in int32 when |add| < 2^30.
-            long folded = add[ch] + ((long)Output.OutputZeroPoint << shift[ch]);
-            if (ch < Channels && Math.Abs(folded) >= 1L << 30) return;
-            vnniAdd[ch] = (int)Math.Clamp(folded, int.MinValue, int.MaxValue);
-        }
+        var tables = VnniStageTables.For(Output, BlockChannels, Array.IndexOf(stage.Fits, false) < 0);
+        if (tables is null) return;
         var clamp = Output.Clamp;
         bool low = clamp.Min > sbyte.MinValue, high = clamp.Max < sbyte.MaxValue;
         int group = VnniGroup(Shape.OutW);
-        var kernel = DepthwiseVnniCode.Kernel(new DepthwiseVnniKernel(Shape.Window.KernelH, (Shape.Window.KernelW + 3) / 4, group, low, high));
+        var kernel = DepthwiseVnniCode.Kernel(new DepthwiseVnniKernel(Shape.Window.KernelH, (Shape.Window.KernelW + 3) / 4, group, low, high, tables.Long));
         if (kernel == null) return;
         _vnniKernel = kernel;
         _vnniGroup = group;
-        VnniAdd = vnniAdd;
+        VnniTables = tables;
         var win = Shape.Window;
         int c = Channels, kh = win.KernelH, kw = win.KernelW, q = (kw + 3) / 4;
         var weights = new sbyte[BlockChannels * kh * q * 4];
@@ -96,11 +92,12 @@ public sealed partial class Int8DepthwiseConv2d
         var kernel = op._vnniKernel;
         int group = op._vnniGroup;
         Span<int> offsets = stackalloc int[DepthwiseVnniCode.MaxRows];
-        var (multiplier, _, shift) = op.Output.ShortTables;
+        var tables = op.VnniTables!;
         var stage = op.Output;
+        int tableStep = tables.Long ? 2 : 1; // the long stage's tables hold int64 lanes: 16 channels are 128 bytes
         fixed (byte* window = scratch)
         fixed (sbyte* y = output, w = op.QuadWeights)
-        fixed (int* bias = op.VnniBias, pM = multiplier, pAdd = op.VnniAdd, pShift = shift, pIndex = HighDwords)
+        fixed (int* bias = op.VnniBias, pM = tables.Multiplier, pAdd = tables.Add, pShift = tables.Shift, pIndex = tables.Index)
         {
             DepthwiseVnniArgs args;
             args.Index = pIndex;
@@ -118,8 +115,8 @@ public sealed partial class Int8DepthwiseConv2d
                     args.Weights = w + block * kh * pixelBytes;
                     args.Bias = bias + b;
                     args.Multiplier = pM + b;
-                    args.Add = pAdd + b;
-                    args.Shift = pShift + b;
+                    args.Add = pAdd + b * tableStep;
+                    args.Shift = pShift + b * tableStep;
                     args.Mask = (ushort)((1 << Math.Min(Block, c - b)) - 1);
                     byte* first = window + block * rows.BlockStride;
                     Point(&args, first, offsets, kh, yr + b);
@@ -143,5 +140,75 @@ public sealed partial class Int8DepthwiseConv2d
     {
         for (int r = 0; r < kernelH; r++) args->Rows[r] = (long)(first + offsets[r]);
         args->Y = y;
+    }
+}
+
+/// <summary>
+/// The VNNI depthwise kernels' output stage tables (<see cref="DepthwiseVnniCode"/>), per channel padded to whole blocks.
+/// The short stage (every multiplier below 1/4, n ≥ 33: <c>OutputStage</c>'s short form) as int32 lanes: M, the rounding
+/// add <c>2^(s−1) + zp·2^s</c> and s = n − 32. The long stage (n ≥ 32: multipliers below 1/2) as the contract's int64
+/// arithmetic on the products: per block, the even channels' <c>2^(n−1) + zp·2^n</c> then the odd ones', and n likewise.
+/// Folding the zero point in is exact while the sums stay in range, which <see cref="For"/> checks: with <c>|acc| ≤ 2^31</c>
+/// and <c>M &lt; 2^31</c>, the short stage's high dword h has <c>|h| ≤ 2^30</c>, so <c>|add| &lt; 2^30</c> keeps h + add in
+/// int32; the long stage's product has <c>|P| ≤ 2^62</c>, so n ≤ 54 keeps <c>P + 2^(n−1) + zp·2^n</c> in int64. Either way the
+/// requantized value is at most about 2^30 in magnitude (r &lt; 1/2), so adding the zero point cannot wrap int32, as the
+/// contract's int64 sum does not.
+/// </summary>
+internal sealed class VnniStageTables
+{
+    private static readonly int[] HighDwords = [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31];
+    private static readonly int[] LowDwords = [0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30];
+
+    private VnniStageTables(bool isLong, int[] multiplier, int[] add, int[] shift)
+        => (Long, Multiplier, Add, Shift, Index) = (isLong, multiplier, add, shift, isLong ? LowDwords : HighDwords);
+
+    /// <summary>Whether the tables are the long stage's.</summary>
+    public bool Long { get; }
+
+    public int[] Multiplier { get; }
+
+    /// <summary>Short: int32 per channel. Long: int64 per channel as pairs of int32, per block even channels then odd.</summary>
+    public int[] Add { get; }
+
+    /// <summary>As <see cref="Add"/>.</summary>
+    public int[] Shift { get; }
+
+    /// <summary>The vpermt2d index: the high dwords of the products (short) or the low dwords of the shifted sums (long).</summary>
+    public int[] Index { get; }
+
+    /// <summary>
+    /// The tables for <paramref name="stage"/> over <paramref name="blockChannels"/> channels: the short stage's where
+    /// <paramref name="allShort"/> and the sums fit, else the long stage's where every multiplier is below 1/2 and n ≤ 54, else null.
+    /// </summary>
+    public static VnniStageTables? For(Arithmetic.OutputStage stage, int blockChannels, bool allShort)
+    {
+        int channels = stage.Channels, zp = stage.OutputZeroPoint;
+        var multiplier = new int[blockChannels + 18];
+        for (int c = 0; c < channels; c++) multiplier[c] = stage.Multipliers[c].Multiplier;
+        if (allShort)
+        {
+            var (add, shift) = (new int[blockChannels], new int[blockChannels]);
+            bool fits = true;
+            for (int c = 0; c < blockChannels && fits; c++)
+            {
+                var q = c < channels ? stage.Multipliers[c] : default;
+                int s = q.Multiplier == 0 ? 1 : q.Shift - 32;
+                long folded = (1L << (s - 1)) + ((long)zp << s);
+                fits = Math.Abs(folded) < 1L << 30;
+                (add[c], shift[c]) = ((int)folded, s);
+            }
+            if (fits) return new VnniStageTables(false, multiplier, add, shift);
+        }
+        var (add64, shift64) = (new long[blockChannels], new long[blockChannels]);
+        for (int c = 0; c < blockChannels; c++)
+        {
+            var q = c < channels ? stage.Multipliers[c] : default;
+            int n = q.Multiplier == 0 ? 1 : q.Shift;
+            if (n is < 32 or > 54 && q.Multiplier != 0) return null;
+            // Block b's 16 channels: the even ones' int64 at [b·16, b·16 + 8), the odd ones' at [b·16 + 8, b·16 + 16).
+            int at = c / 16 * 16 + c % 2 * 8 + c % 16 / 2;
+            (add64[at], shift64[at]) = ((1L << (n - 1)) + ((long)zp << n), n);
+        }
+        return new VnniStageTables(true, multiplier, MemoryMarshal.Cast<long, int>(add64).ToArray(), MemoryMarshal.Cast<long, int>(shift64).ToArray());
     }
 }
