@@ -69,7 +69,8 @@ public static class Int8DepthwiseConformance
         for (int j = 0; j < vnniWidths.Length * 2; j++)
         {
             int i = index++, outW = vnniWidths[j / 2], k = j % 4 == 3 ? 5 : 3, stride = 1 + j % 2, dilation = k == 5 ? 1 : 1 + j / 2 % 3;
-            int channels = pairChannels[(j * 7 + 1) % pairChannels.Length], pad = (k - 1) * dilation / 2;
+            // Strided layers take the VNNI path from 64 channels.
+            int channels = (stride > 1 ? 64 : 0) + pairChannels[(j * 7 + 1) % pairChannels.Length], pad = (k - 1) * dilation / 2;
             int w = Math.Max(1, (outW - 1) * stride + (k - 1) * dilation + 1 - 2 * pad), h = 3 + j % 4;
             var window = new Window2d(k, k, stride, stride, pad, pad, pad, pad, dilation, dilation);
             yield return Case(family, path, new Conv2dShape(1, h, w, channels, channels, window, channels), seed: 9000 + i,
