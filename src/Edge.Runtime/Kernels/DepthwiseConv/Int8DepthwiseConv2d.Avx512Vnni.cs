@@ -49,16 +49,19 @@ public sealed partial class Int8DepthwiseConv2d
     /// <summary>
     /// Builds the VNNI path's layout where it applies (called once from the constructor): this process runs the generated
     /// kernels and has AVX-512 VBMI (the quad rows' <c>vpermt2b</c>), the filter fits a kernel, a strided layer has 64
-    /// channels or more, and the output stage fits one of the kernel's two (<see cref="VnniStageTables.For"/>).
+    /// channels or more or a multiplier the AVX2 short stage does not take, and the output stage fits one of the kernel's
+    /// two (<see cref="VnniStageTables.For"/>).
     /// </summary>
     private unsafe void PrepareVnni(DepthwiseShortStage stage)
     {
         if (!DepthwiseVnniCode.IsSupported || !System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported || !DepthwiseQuadRows.Fits(Shape)) return;
         // Strided layers build quads for every input row but read each about 1.5 times instead of 3: with few channels the
-        // build and the per-row calls outweigh the kernel (28²×16 s2: 2.3–2.7 µs on AVX2, 3.0–3.7 here; 112²×96 s2 about
-        // even, bench/RESULTS.md), so they keep the AVX2 path below 64 channels.
-        if (Shape.Window.StrideH > 1 && Channels < 64) return;
-        var tables = VnniStageTables.For(Output, BlockChannels, Array.IndexOf(stage.Fits, false) < 0);
+        // build and the per-row calls outweigh the kernel where the AVX2 path has its short stage (28²×16 s2: 2.3–2.7 µs
+        // on AVX2, 3.0–3.7 here), not where AVX2 needs its long one (the MobileNet-style model's first depthwise: 3.0 µs on
+        // AVX2, 2.3 here), bench/RESULTS.md. So a strided layer below 64 channels keeps AVX2 when every block is short.
+        bool allShort = Array.IndexOf(stage.Fits, false) < 0;
+        if (Shape.Window.StrideH > 1 && Channels < 64 && allShort) return;
+        var tables = VnniStageTables.For(Output, BlockChannels, allShort);
         if (tables is null) return;
         var clamp = Output.Clamp;
         bool low = clamp.Min > sbyte.MinValue, high = clamp.Max < sbyte.MaxValue;
