@@ -25,12 +25,15 @@ public class VnniTileTests
     }
 
     [Theory]
-    [InlineData(1, 1, 4, 1)]
-    [InlineData(1, 2, 7, 3)]
-    [InlineData(2, 2, 37, 13)]
-    [InlineData(2, 9, 40, 0)]
-    [InlineData(1, 64, 256, 5)]
-    public unsafe void Tiles_give_the_shifted_sums_exactly(int panels, int quads, int lda, int seed)
+    [InlineData(1, 1, 4, 1, false)]
+    [InlineData(1, 2, 7, 3, false)]
+    [InlineData(2, 2, 37, 13, false)]
+    [InlineData(2, 9, 40, 0, false)]
+    [InlineData(1, 64, 256, 5, false)]
+    [InlineData(1, 2, 7, 3, true)]
+    [InlineData(2, 9, 40, 0, true)]
+    [InlineData(2, 5, 21, 17, true)]
+    public unsafe void Tiles_give_the_shifted_sums_exactly(int panels, int quads, int lda, int seed, bool unsignedA)
     {
         if (!VnniTileCode.IsSupported)
         {
@@ -47,9 +50,11 @@ public class VnniTileTests
         var tile = new int[Int8GemmTile.TileInts];
         Array.Fill(tile, 12345);
         var shape = VnniTileShape.Gemm(quads);
-        fixed (sbyte* pa = a, pb = b)
+        // The unsigned tile reads A already as u = x + 128 (a row window written so) and must give the same sums.
+        var given = unsignedA ? a.Select(x => (sbyte)(x ^ 0x80)).ToArray() : a;
+        fixed (sbyte* pa = given, pb = b)
         fixed (int* pt = tile)
-            VnniTileCode.Tile(panels)(pa, lda, pb, &shape, pt, quads * 64);
+            VnniTileCode.Tile(panels, unsignedA)(pa, lda, pb, &shape, pt, quads * 64);
         for (int p = 0; p < panels; p++)
             for (int r = 0; r < VnniTileCode.Rows; r++)
                 for (int c = 0; c < 16; c++)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Edge.Runtime.Kernels.Conv;
 
@@ -70,23 +71,30 @@ internal sealed class ConvRowWindow
 
     private static long Align(long bytes) => (bytes + 63) & ~63L;
 
-    /// <summary>Starts a call: writes the zero point into every slot's padding columns and forgets which rows the slots held.</summary>
-    public void Reset(Span<byte> scratch, int zeroPoint)
+    /// <summary>
+    /// Starts a call: writes the zero point into every slot's padding columns and forgets which rows the slots held.
+    /// <paramref name="unsigned"/>: this call's rows hold <c>u = x + 128</c> (x XOR 0x80), what the VNNI tiles multiply, so
+    /// the tiles of a direct convolution need not flip every byte they broadcast (<see cref="DirectVnni"/>).
+    /// </summary>
+    public void Reset(Span<byte> scratch, int zeroPoint, bool unsigned = false)
     {
         MemoryMarshal.Cast<byte, long>(scratch.Slice(Offset, 8 * Ring)).Clear();
         // A slot's input columns are written whenever a row comes in (zp rows above and below the input included); only
         // its padding columns need the zero point here (threads call this once per range of items, so a fill of every
         // slot was paid again for every chunk).
         int left = Shape.Window.PadLeft * Shape.InChannels;
-        RowPadding.Fill(scratch[SlotsOffset..End], Ring + Reach - 1, RowStride, left, left + Shape.InW * Shape.InChannels, (byte)(sbyte)zeroPoint);
+        RowPadding.Fill(scratch[SlotsOffset..End], Ring + Reach - 1, RowStride, left, left + Shape.InW * Shape.InChannels, Byte(zeroPoint, unsigned));
     }
+
+    /// <summary>The zero point as the rows store it: as is, or XOR 0x80 for unsigned rows.</summary>
+    private static byte Byte(int zeroPoint, bool unsigned) => (byte)((sbyte)zeroPoint ^ (unsigned ? 0x80 : 0));
 
     /// <summary>
     /// Makes the padded rows output row <paramref name="oh"/> of image <paramref name="n"/> reads present and returns the
     /// scratch offset of its kernel row 0 at output column 0 (kernel row kh at <c>+ kh·dH·RowStride</c>). Rows above or below
-    /// the input are written as <paramref name="zeroPoint"/>.
+    /// the input are written as <paramref name="zeroPoint"/>. <paramref name="unsigned"/> must be what <see cref="Reset"/> was given.
     /// </summary>
-    public int Row(ReadOnlySpan<sbyte> input, Span<byte> scratch, int n, int oh, int zeroPoint)
+    public int Row(ReadOnlySpan<sbyte> input, Span<byte> scratch, int n, int oh, int zeroPoint, bool unsigned = false)
     {
         var s = Shape;
         var win = s.Window;
@@ -100,11 +108,22 @@ internal sealed class ConvRowWindow
             Unsafe.Add(ref tags, slot) = tag;
             int ih = u - win.PadTop;
             var dst = scratch.Slice(SlotsOffset + slot * RowStride + win.PadLeft * s.InChannels, rowBytes);
-            if (ih < 0 || ih >= s.InH) dst.Fill((byte)(sbyte)zeroPoint);
+            if (ih < 0 || ih >= s.InH) dst.Fill(Byte(zeroPoint, unsigned));
+            else if (unsigned) FlipCopy(MemoryMarshal.AsBytes(input.Slice((n * s.InH + ih) * rowBytes, rowBytes)), dst);
             else MemoryMarshal.AsBytes(input.Slice((n * s.InH + ih) * rowBytes, rowBytes)).CopyTo(dst);
             if (slot <= Reach - 2) dst.CopyTo(scratch.Slice(SlotsOffset + (slot + Ring) * RowStride + win.PadLeft * s.InChannels, rowBytes));
         }
         return SlotsOffset + u0 % Ring * RowStride;
+    }
+
+    /// <summary><paramref name="source"/> XOR 0x80 into <paramref name="destination"/> (as long): int8 to <c>u = x + 128</c>.</summary>
+    private static void FlipCopy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (var flip = Vector256.Create((byte)0x80); i + 32 <= source.Length; i += 32)
+                (Vector256.Create(source.Slice(i, 32)) ^ flip).CopyTo(destination.Slice(i, 32));
+        for (; i < source.Length; i++) destination[i] = (byte)(source[i] ^ 0x80);
     }
 
 }

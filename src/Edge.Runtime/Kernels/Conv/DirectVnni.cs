@@ -80,7 +80,7 @@ internal sealed class DirectVnni
             {
                 int n = m / pixels, oh = m % pixels / s.OutW, ow = m % s.OutW;
                 int count = Math.Min(m1 - m, s.OutW - ow);
-                int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint);
+                int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint, unsigned: true);
                 int full = count / VnniTileCode.Rows;
                 sbyte* a0 = (sbyte*)window + rowBase + (nint)ow * PixelStep;
                 sbyte* y0 = output0 + (nint)m * s.OutChannels;
@@ -91,7 +91,7 @@ internal sealed class DirectVnni
                     // The row segment's whole tiles together; a last partial one shifted back to end at the row's end.
                     if (full > 0)
                         Int8GemmTile.Avx512VnniFullTiles(a0, PixelStep, (nint)VnniTileCode.Rows * PixelStep, full, b, &shape, Panels, op.Output,
-                            0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels, ref t);
+                            0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels, ref t, unsignedA: true);
                     for (int i = full * VnniTileCode.Rows; i < count; i += VnniTileCode.Rows)
                     {
                         int first = ow + i, start = Math.Min(first, s.OutW - VnniTileCode.Rows);
@@ -99,7 +99,7 @@ internal sealed class DirectVnni
                         sbyte* a = (sbyte*)window + rowBase + (nint)start * PixelStep;
                         ref sbyte yt = ref Unsafe.Add(ref y, ((nint)m - ow + start) * s.OutChannels);
                         Int8GemmTile.Avx512VnniTile(a, PixelStep, b, &shape, Panels, op.Output, 0, p, panels,
-                            row0, row1, ref yt, s.OutChannels, ref t);
+                            row0, row1, ref yt, s.OutChannels, ref t, unsignedA: true);
                     }
                 }
                 m += count;

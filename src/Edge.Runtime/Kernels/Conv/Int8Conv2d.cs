@@ -133,7 +133,8 @@ public sealed partial class Int8Conv2d
         }
         var own = scratch[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
-        op.RowWindow?.Reset(own, op.InputZeroPoint);
+        // The VNNI direct convolution reads its row window as u = x + 128 (what its tiles multiply), written so once per row.
+        op.RowWindow?.Reset(own, op.InputZeroPoint, unsigned: resolved == KernelPath.Avx512Vnni && op.Vnni is not null);
         if (op.Work.PanelItems == 1)
         {
             // Items of whole panels are consecutive pixel blocks: one call over all of them, so output rows are not cut

@@ -64,7 +64,7 @@ internal static partial class Int8GemmTile
     /// tile through <paramref name="tile"/> and <see cref="Avx512VnniTile"/>.
     /// </summary>
     internal static unsafe void Avx512VnniFullTiles(sbyte* a, nint lda, nint aTileStride, int tiles, sbyte* b, VnniTileShape* shape,
-        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride, ref int tile)
+        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride, ref int tile, bool unsignedA = false)
     {
         int count1 = 0;
         if (!IsStagedPanel(w, stage, group, panel, out int c0, out int count0)
@@ -72,7 +72,7 @@ internal static partial class Int8GemmTile
         {
             for (int t = 0; t < tiles; t++)
                 Avx512VnniTile(a + t * aTileStride, lda, b, shape, w, stage, group, panel, panels, 0, VnniTileCode.Rows,
-                    ref Unsafe.AsRef<sbyte>(y + t * yTileStride), ldc, ref tile);
+                    ref Unsafe.AsRef<sbyte>(y + t * yTileStride), ldc, ref tile, unsignedA);
             return;
         }
         var (multiplier, add, shift) = stage.ShortTables;
@@ -99,7 +99,7 @@ internal static partial class Int8GemmTile
             args.YTileStride = yTileStride;
             args.B = b;
             args.PanelStride = w.PanelLength;
-            VnniTileCode.StagedTiles(panels)(shape, &args);
+            VnniTileCode.StagedTiles(panels, unsignedA)(shape, &args);
         }
     }
 
@@ -110,9 +110,9 @@ internal static partial class Int8GemmTile
     /// then the stage on rows [<paramref name="row0"/>, <paramref name="row1"/>) (<see cref="Avx512VnniStage"/>).
     /// </summary>
     internal static unsafe void Avx512VnniTile(sbyte* a, nint lda, sbyte* b, VnniTileShape* shape, GemmPanels w, OutputStage stage,
-        int group, int panel, int panels, int row0, int row1, ref sbyte y, nint ldc, ref int tile)
+        int group, int panel, int panels, int row0, int row1, ref sbyte y, nint ldc, ref int tile, bool unsignedA = false)
     {
-        fixed (int* pt = &tile) VnniTileCode.Tile(panels)(a, lda, b, shape, pt, w.PanelLength);
+        fixed (int* pt = &tile) VnniTileCode.Tile(panels, unsignedA)(a, lda, b, shape, pt, w.PanelLength);
         Avx512VnniStage(w, stage, group, panel, panels, row0, row1, ref y, ldc, ref tile);
     }
 

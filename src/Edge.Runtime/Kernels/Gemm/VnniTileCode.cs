@@ -42,16 +42,20 @@ internal static unsafe class VnniTileCode
     /// </summary>
     public static bool IsSupported => Entries.Length != 0;
 
-    /// <summary>The tile over <paramref name="panels"/> (1 or 2) panels that stores its sums; see the type's summary for the arguments.</summary>
-    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void> Tile(int panels) =>
-        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[panels - 1];
+    /// <summary>
+    /// The tile over <paramref name="panels"/> (1 or 2) panels that stores its sums; see the type's summary for the
+    /// arguments. <paramref name="unsignedA"/>: the A bytes are already <c>u = x + 128</c> (a row window written so), and
+    /// the tile skips its <c>vpxord</c> per broadcast.
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void> Tile(int panels, bool unsignedA = false) =>
+        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[(unsignedA ? 4 : 0) + panels - 1];
 
     /// <summary>
     /// The kernel over <paramref name="panels"/> panels that runs <see cref="VnniStageArgs.Tiles"/> full tiles, each with the
     /// short output stage in registers and a store of int8: <c>staged(shape, args)</c>.
     /// </summary>
-    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels) =>
-        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[1 + panels];
+    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels, bool unsignedA = false) =>
+        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[(unsignedA ? 4 : 0) + 1 + panels];
 
     /// <summary>True when the CPU and the process switches allow the tiles (before any code is made).</summary>
     internal static bool CpuHasVnni()
@@ -116,8 +120,9 @@ internal static unsafe class VnniTileCode
     private static nint[] Build()
     {
         if (!CpuHasVnni()) return [];
-        // The four kernels one after another in one mapping, each from a 64-byte boundary.
-        byte[][] kernels = [Assemble(1), Assemble(2), AssembleStaged(1), AssembleStaged(2)];
+        // The eight kernels one after another in one mapping, each from a 64-byte boundary: signed A, then A already unsigned.
+        byte[][] kernels = [Assemble(1), Assemble(2), AssembleStaged(1), AssembleStaged(2),
+            Assemble(1, unsignedA: true), Assemble(2, unsignedA: true), AssembleStaged(1, unsignedA: true), AssembleStaged(2, unsignedA: true)];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
         for (int i = 0; i < kernels.Length; i++)
@@ -137,13 +142,13 @@ internal static unsafe class VnniTileCode
     private const int Bias128 = 31, W0 = 24, X0 = 26; // accumulators 0–15, weights 24–25, row quads 26–29
 
     /// <summary>The machine code of the 8-row tile over <paramref name="panels"/> panels that stores its int32 sums at r8.</summary>
-    internal static byte[] Assemble(int panels)
+    internal static byte[] Assemble(int panels, bool unsignedA = false)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         var asm = new X64Assembler();
         foreach (var r in SavedRegisters) asm.Push(r);
         asm.Mov(Gpr.Rbp, Gpr.Rcx);
-        EmitSums(asm, panels);
+        EmitSums(asm, panels, unsignedA);
         for (int acc = 0; acc < Rows * panels; acc++) asm.Store(Gpr.R8, acc * 64, acc);
         EmitReturn(asm);
         return asm.ToArray();
@@ -154,7 +159,7 @@ internal static unsafe class VnniTileCode
     /// runs <see cref="VnniStageArgs.Tiles"/> full 8-row tiles, each from <see cref="VnniStageArgs.A"/> (then advanced by
     /// ATileStride) against the panels at B, its short stage storing int8 at Y (then advanced by YTileStride).
     /// </summary>
-    internal static byte[] AssembleStaged(int panels)
+    internal static byte[] AssembleStaged(int panels, bool unsignedA = false)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         var asm = new X64Assembler();
@@ -168,7 +173,7 @@ internal static unsafe class VnniTileCode
         asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.LdaOffset);
         asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.BOffset);
         asm.MovLoad(Gpr.R9, Gpr.R8, VnniStageArgs.PanelStrideOffset);
-        EmitSums(asm, panels);
+        EmitSums(asm, panels, unsignedA);
         EmitShortStage(asm, panels);
         asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.AOffset);
         asm.AddLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.ATileStrideOffset);
@@ -188,7 +193,7 @@ internal static unsafe class VnniTileCode
     /// The K loop: rows a + i·lda (a in rdi, lda in rsi), panels at rdx and rdx + r9, the shape at rbp; leaves the sums in
     /// zmm(panel·8 + row). Clobbers every caller-saved register but r8.
     /// </summary>
-    private static void EmitSums(X64Assembler asm, int panels)
+    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA)
     {
         var rows = RowRegisters;
         for (int i = 1; i < Rows; i++) asm.Lea(rows[i], rows[i - 1], Gpr.Rsi);
@@ -208,7 +213,7 @@ internal static unsafe class VnniTileCode
         {
             int x = X0 + (i & 3); // four temporaries in turn: the loads of later rows need not wait on a register's reuse
             asm.VpbroadcastdLoad(x, rows[i], Gpr.R15, 0);
-            asm.Vpxord(x, x, Bias128);
+            if (!unsignedA) asm.Vpxord(x, x, Bias128);
             for (int p = 0; p < panels; p++) asm.Vpdpbusd(p * Rows + i, x, W0 + p);
         }
         asm.AddImm(Gpr.R15, 4);
