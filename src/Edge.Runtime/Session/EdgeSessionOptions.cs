@@ -29,7 +29,7 @@ public enum KernelSelection
     /// <summary>AVX-512 BW kernels where an op has them, the narrower x86 paths below that.</summary>
     Avx512BW = KernelPath.Avx512BW,
 
-    /// <summary>AVX-512 VNNI GEMM tiles (generated code, x86-64 Linux) for convolution and fully connected; every other op as <see cref="Auto"/> would run it without them.</summary>
+    /// <summary>AVX-512 VNNI (generated code, x86-64 Linux) for convolution, depthwise and fully connected; every other op as <see cref="Auto"/> would run it without them.</summary>
     Avx512Vnni = KernelPath.Avx512Vnni,
 
     /// <summary>The fastest path this machine accelerates (<see cref="KernelPaths.Best"/>).</summary>

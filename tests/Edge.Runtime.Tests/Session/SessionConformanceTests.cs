@@ -22,7 +22,7 @@ public class SessionConformanceTests
         var builder = SessionCases.All[name]();
         var file = EdgeModelWriter.ToBytes(builder.Model);
         var rng = new Random(name.Length);
-        foreach (var path in new[] { KernelSelection.Scalar, KernelSelection.Vector128, KernelSelection.Avx2 })
+        foreach (var path in new[] { KernelSelection.Scalar, KernelSelection.Vector128, KernelSelection.Avx2, KernelSelection.Auto })
         {
             var session = EdgeSession.Load(file, new EdgeSessionOptions { Kernels = path }, name);
             for (int trial = 0; trial < 3; trial++)

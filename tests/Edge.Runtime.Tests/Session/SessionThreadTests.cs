@@ -43,7 +43,7 @@ public class SessionThreadTests
     private static IEnumerable<KernelSelection> Selections()
     {
         yield return KernelSelection.Scalar;
-        foreach (var p in new[] { KernelPath.Vector128, KernelPath.AdvSimd, KernelPath.Avx2, KernelPath.Avx512BW })
+        foreach (var p in new[] { KernelPath.Vector128, KernelPath.AdvSimd, KernelPath.Avx2, KernelPath.Avx512BW, KernelPath.Avx512Vnni })
             if (KernelPaths.Supported(p) == p) yield return (KernelSelection)p;
     }
 
