@@ -15,11 +15,11 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <para>
 /// One call: one 16-channel block of <see cref="DepthwiseVnniArgs.Groups"/> groups of P neighbouring output pixels (P from
 /// 1 to 8, chosen per layer so that groups tile the output row where they can). The block's weights (KH·Q zmm, Q = ⌈KW/4⌉ quads per kernel row), its bias
-/// and the short output stage's constants stay in registers; each pixel's accumulator starts at zero, takes KH·Q
-/// <c>vpdpbusd</c> and then the short stage (<see cref="VnniTileCode"/>'s: bias, <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> as the
-/// high dword of the 64-bit products, one add and one arithmetic shift, then the clamp in int32, <c>vpmovsdb</c>, a store
-/// masked to the block's channels). Two of the stage's steps are folded away: each accumulator starts at the bias
-/// instead of zero, and the zero point rides in the rounding add (<see cref="DepthwiseVnniArgs.Add"/> holds
+/// and the output stage's constants stay in registers; each pixel's accumulator starts at the bias, takes KH·Q
+/// <c>vpdpbusd</c> and then the short stage (<see cref="VnniTileCode"/>'s: <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> as the high
+/// dword of the 64-bit products, one add and one arithmetic shift, then the clamp in int32, <c>vpmovsdb</c>, a store
+/// masked to the block's channels). Against the tiles' stage two steps are folded away: the bias add (the accumulator
+/// starts there), and the zero-point add, which rides in the rounding add (<see cref="DepthwiseVnniArgs.Add"/> holds
 /// <c>2^(s−1) + zp·2^s</c>: <c>⌊(h + a + zp·2^s) / 2^s⌋ = ⌊(h + a) / 2^s⌋ + zp</c> exactly while the sum stays in int32,
 /// which the operator checks). A clamp bound of −128 or 127 is left to <c>vpmovsdb</c>'s saturation, the same value.
 /// Layers with a multiplier from 1/4 to 1/2 take the long stage instead (<see cref="DepthwiseVnniKernel.Long"/>: the
@@ -172,12 +172,13 @@ internal unsafe struct DepthwiseVnniArgs
     public int* Bias;
 
     /// <summary>
-    /// The short stage's tables at the block's first channel (<c>OutputStage.ShortTables</c>; the odd lanes' multipliers
-    /// from the next channel), the rounding add with the zero point folded in (<c>2^(s−1) + zp·2^s</c>).
+    /// The stage's tables at the block (<see cref="VnniStageTables"/>): M from the block's first channel (the odd lanes'
+    /// from the next one), the rounding add with the zero point folded in and the shift (the long stage: the block's even
+    /// channels' int64, then its odd ones' 64 bytes on).
     /// </summary>
     public int* Multiplier, Add, Shift;
 
-    /// <summary>The vpermt2d index that gathers the high dwords of the even and odd products (1, 17, 3, 19, …).</summary>
+    /// <summary>The vpermt2d index: the products' high dwords (short stage) or the shifted sums' low dwords (long), in lane order.</summary>
     public int* Index;
 
     public int ClampMin, ClampMax;

@@ -52,14 +52,14 @@ public sealed partial class Int8DepthwiseConv2d
     /// channels or more or a multiplier the AVX2 short stage does not take, and the output stage fits one of the kernel's
     /// two (<see cref="VnniStageTables.For"/>).
     /// </summary>
-    private unsafe void PrepareVnni(DepthwiseShortStage stage)
+    private unsafe void PrepareVnni()
     {
         if (!DepthwiseVnniCode.IsSupported || !System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported || !DepthwiseQuadRows.Fits(Shape)) return;
         // Strided layers build quads for every input row but read each about 1.5 times instead of 3: with few channels the
         // build and the per-row calls outweigh the kernel where the AVX2 path has its short stage (28²×16 s2: 2.3–2.7 µs
         // on AVX2, 3.0–3.7 here), not where AVX2 needs its long one (the MobileNet-style model's first depthwise: 3.0 µs on
         // AVX2, 2.3 here), bench/RESULTS.md. So a strided layer below 64 channels keeps AVX2 when every block is short.
-        bool allShort = Array.IndexOf(stage.Fits, false) < 0;
+        bool allShort = Array.TrueForAll(Output.Multipliers, Arithmetic.OutputStage.FitsShort);
         if (Shape.Window.StrideH > 1 && Channels < 64 && allShort) return;
         var tables = VnniStageTables.For(Output, BlockChannels, allShort);
         if (tables is null) return;
@@ -163,11 +163,10 @@ public sealed partial class Int8DepthwiseConv2d
 /// </summary>
 internal sealed class VnniStageTables
 {
-    private static readonly int[] HighDwords = [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31];
     private static readonly int[] LowDwords = [0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30];
 
     private VnniStageTables(bool isLong, int[] multiplier, int[] add, int[] shift)
-        => (Long, Multiplier, Add, Shift, Index) = (isLong, multiplier, add, shift, isLong ? LowDwords : HighDwords);
+        => (Long, Multiplier, Add, Shift, Index) = (isLong, multiplier, add, shift, isLong ? LowDwords : Gemm.VnniTileCode.HighDwords);
 
     /// <summary>Whether the tables are the long stage's.</summary>
     public bool Long { get; }

@@ -59,7 +59,7 @@ public sealed partial class Int8DepthwiseConv2d
                         RowPairWeights[((ch / Block * 3 + kh) * 2 + kw / 2) * 2 * Block + ch % Block * 2 + kw % 2] = weights[(kh * 3 + kw) * c + ch];
             ShortStage = new DepthwiseShortStage(output, BlockChannels);
         }
-        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) PrepareVnni(ShortStage ?? new DepthwiseShortStage(output, BlockChannels));
+        PrepareVnni();
     }
 
     /// <summary>

@@ -53,9 +53,6 @@ internal static partial class Int8GemmTile
         }
     }
 
-    /// <summary>The vpermt2d index of the generated short stage: the high dwords of the even products (0–15) and the odd ones (16–31), in lane order.</summary>
-    private static readonly int[] HighDwords = [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31];
-
     /// <summary>
     /// <paramref name="tiles"/> full tiles (≥ 1) against panels [<paramref name="panel"/>, + <paramref name="panels"/>) at
     /// <paramref name="b"/>: tile t's row i is A row <c>a + t·aTileStride + i·lda</c> and goes to <c>y + t·yTileStride +
@@ -78,7 +75,7 @@ internal static partial class Int8GemmTile
         var (multiplier, add, shift) = stage.ShortTables;
         VnniStageArgs args;
         fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
-        fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = HighDwords)
+        fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = VnniTileCode.HighDwords)
         {
             args.Bias = pBias;
             args.Multiplier = pM;

@@ -36,6 +36,12 @@ internal static unsafe class VnniTileCode
     private static readonly nint[] Entries = Build();
 
     /// <summary>
+    /// The <c>vpermt2d</c> index of the generated short stages (these tiles' and the depthwise kernels'): the high dwords
+    /// of the even products (1, 3, …) and of the odd ones (17, 19, …), in lane order.
+    /// </summary>
+    internal static readonly int[] HighDwords = [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31];
+
+    /// <summary>
     /// True when this process runs the VNNI tiles: x86-64 Linux, AVX-512BW reported by .NET (so <c>DOTNET_EnableAVX512=0</c>
     /// turns them off with the rest), CPUID's AVX512_VNNI bit (leaf 7, ECX bit 11), <c>DOTNET_EnableAVXVNNI</c> not 0
     /// (the switch that turns off .NET's own VNNI paths), and executable pages granted.
