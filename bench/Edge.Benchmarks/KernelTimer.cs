@@ -69,6 +69,14 @@ public static class KernelTimer
         ("fashion dw 14²×96", new Conv2dShape(1, 14, 14, 96, 96, Pad3x3(1), group: 96), true),
         ("fashion dw 7²×128", new Conv2dShape(1, 7, 7, 128, 128, Pad3x3(1), group: 128), true),
         ("fashion dw 28²×16 s2", new Conv2dShape(1, 28, 28, 16, 16, Pad3x3(2), group: 16), true),
+        ("fc 400→120 (LeNet)", new Conv2dShape(1, 1, 1, 400, 120, new Window2d(1, 1)), false),
+        ("fc 512→1000 (ResNet-18)", new Conv2dShape(1, 1, 1, 512, 1000, new Window2d(1, 1)), false),
+        ("fc 1280→1000 (MobileNetV2)", new Conv2dShape(1, 1, 1, 1280, 1000, new Window2d(1, 1)), false),
+        ("resnet conv1 224²×3→64 7×7 s2", new Conv2dShape(1, 224, 224, 3, 64, new Window2d(7, 7, 2, 2, 3, 3, 3, 3)), false),
+        ("resnet 3x3 28²×128", new Conv2dShape(1, 28, 28, 128, 128, Pad3x3(1)), false),
+        ("resnet 3x3 14²×256", new Conv2dShape(1, 14, 14, 256, 256, Pad3x3(1)), false),
+        ("resnet 3x3 7²×512", new Conv2dShape(1, 7, 7, 512, 512, Pad3x3(1)), false),
+        ("resnet 3x3 s2 14²×256→512", new Conv2dShape(1, 14, 14, 256, 512, Pad3x3(2)), false),
     ];
 
     private static (Action Run, Action Reference, Func<bool> Same) Prepare(Random rng, Conv2dShape s, bool depthwise, KernelPath path)

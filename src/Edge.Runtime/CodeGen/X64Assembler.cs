@@ -34,6 +34,12 @@ internal sealed class X64Assembler
     /// <summary><c>vpdpbusd zmm<paramref name="acc"/>, zmm<paramref name="u8"/>, zmm<paramref name="s8"/></c> (EVEX.512.66.0F38.W0 50 /r): per int32 lane, acc += Σ of four u8·s8 products.</summary>
     public void Vpdpbusd(int acc, int u8, int s8) => EvexRegs(map: 2, pp: 1, opcode: 0x50, acc, u8, s8);
 
+    /// <summary>
+    /// <c>vpdpbusd zmm<paramref name="acc"/>, zmm<paramref name="u8"/>, [base + disp]</c> (EVEX.512.66.0F38.W0 50 /r, full
+    /// vector: disp8 × 64): the signed bytes from memory.
+    /// </summary>
+    public void VpdpbusdLoad(int acc, int u8, Gpr @base, int disp) => EvexMem(map: 2, pp: 1, opcode: 0x50, acc, @base, null, disp, scaleN: 64, v: u8);
+
     /// <summary><c>vpbroadcastd zmm<paramref name="dst"/>, dword [base + index + disp]</c> (EVEX.512.66.0F38.W0 58 /r, tuple T1S: disp8 × 4).</summary>
     public void VpbroadcastdLoad(int dst, Gpr @base, Gpr? index, int disp) => EvexMem(map: 2, pp: 1, opcode: 0x58, dst, @base, index, disp, scaleN: 4);
 
@@ -106,14 +112,17 @@ internal sealed class X64Assembler
         Emit(0x62, (byte)p1, P2(v, pp, w), P3(v, 0), opcode, (byte)(0xC0 | ((r & 7) << 3) | (m & 7)));
     }
 
-    /// <summary>EVEX with a register and a memory operand <c>[base + index·1 + disp]</c>; <paramref name="scaleN"/> is the disp8 compression factor of the instruction's tuple.</summary>
-    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN, int mask = 0)
+    /// <summary>
+    /// EVEX with a register and a memory operand <c>[base + index·1 + disp]</c>, and <paramref name="v"/> in vvvv (0 where the
+    /// form has none); <paramref name="scaleN"/> is the disp8 compression factor of the instruction's tuple.
+    /// </summary>
+    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN, int mask = 0, int v = 0)
     {
-        Check(r, 0, 0);
+        Check(r, v, 0);
         int b = (int)@base, x = index is { } i ? (int)i : 0;
         if (index == Gpr.Rsp) throw new ArgumentException("rsp cannot be an index register.", nameof(index));
         int p1 = (Inv(r, 3) << 7) | (Inv(x, 3) << 6) | (Inv(b, 3) << 5) | (Inv(r, 4) << 4) | map;
-        Emit(0x62, (byte)p1, P2(0, pp, false), P3(0, mask), opcode);
+        Emit(0x62, (byte)p1, P2(v, pp, false), P3(v, mask), opcode);
         bool short8 = disp % scaleN == 0 && disp / scaleN is >= sbyte.MinValue and <= sbyte.MaxValue;
         ModRmMemory(r & 7, b, index is null ? null : x, disp, short8 ? disp / scaleN : null);
     }

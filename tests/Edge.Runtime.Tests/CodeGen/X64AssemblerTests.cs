@@ -49,6 +49,11 @@ public class X64AssemblerTests
         Assert.Equal("62027d4858743d00", Hex(a => a.VpbroadcastdLoad(30, Gpr.R13, Gpr.R15, 0)));     // [r13+r15+0]: r13 needs a disp8
         Assert.Equal("62027d4858343c", Hex(a => a.VpbroadcastdLoad(30, Gpr.R12, Gpr.R15, 0)));       // [r12+r15]
         Assert.Equal("62617e486f02", Hex(a => a.Load(24, Gpr.Rdx, null, 0)));                        // [rdx]
+        Assert.Equal("62f21d405002", Hex(a => a.VpdpbusdLoad(0, 28, Gpr.Rdx, 0)));                   // vpdpbusd zmm0,zmm28,[rdx]
+        Assert.Equal("62521540507901", Hex(a => a.VpdpbusdLoad(15, 29, Gpr.R9, 64)));               // [r9+0x40]: disp8 = 1 (×64)
+        Assert.Equal("62521d40504502", Hex(a => a.VpdpbusdLoad(8, 28, Gpr.R13, 128)));              // [r13+0x80]
+        Assert.Equal("62d25d40509c2400200000", Hex(a => a.VpdpbusdLoad(3, 20, Gpr.R12, 0x2000)));   // [r12+0x2000]: r12 needs a SIB, disp32
+        Assert.Equal("62e25548508b04000000", Hex(a => a.VpdpbusdLoad(17, 5, Gpr.Rbx, 4)));          // zmm17, vvvv zmm5 (V' clear), [rbx+4]
         Assert.Equal("62217e486f0c0a", Hex(a => a.Load(25, Gpr.Rdx, Gpr.R9, 0)));                   // [rdx+r9]
         Assert.Equal("62417e486f09", Hex(a => a.Load(25, Gpr.R9, null, 0)));                         // [r9]
         Assert.Equal("62b17e486f7c2103", Hex(a => a.Load(7, Gpr.Rcx, Gpr.R12, 0xC0)));               // [rcx+r12+0xc0]: r12 as the index

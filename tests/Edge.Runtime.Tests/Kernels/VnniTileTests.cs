@@ -67,6 +67,39 @@ public class VnniTileTests
     }
 
     [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 3, 2)]
+    [InlineData(3, 5, 0)]
+    [InlineData(5, 2, 4)]
+    [InlineData(7, 13, 6)]
+    [InlineData(8, 32, 0)]
+    [InlineData(8, 1, 9)]
+    public unsafe void Row_kernels_give_each_panels_shifted_sums_exactly(int panels, int quadPairs, int seed)
+    {
+        if (!VnniTileCode.IsSupported) return; // the path-is-on test above checks that the CPU has no VNNI then
+        var rng = new Random(seed);
+        int quads = 2 * quadPairs, stride = quads * 64 + 64 * rng.Next(0, 3); // panels need not be adjacent
+        var a = new sbyte[quads * 4];
+        var b = new sbyte[panels * stride];
+        for (int i = 0; i < a.Length; i++) a[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < b.Length; i++) b[i] = (sbyte)rng.Next(-127, 128);
+        if (seed == 0) Array.Fill(a, sbyte.MaxValue); // every product at its largest: 255·127 per byte
+        var sums = new int[16 * (VnniTileCode.MaxRowPanels + 1)];
+        Array.Fill(sums, 12345);
+        fixed (sbyte* pa = a, pb = b)
+        fixed (int* ps = sums)
+            VnniTileCode.Row(panels)(pa, quadPairs, pb, stride, ps);
+        for (int p = 0; p < panels; p++)
+            for (int c = 0; c < 16; c++)
+            {
+                int sum = 0;
+                for (int k = 0; k < quads * 4; k++) sum += (a[k] + 128) * b[p * stride + k / 4 * 64 + c * 4 + k % 4];
+                Assert.True(sum == sums[p * 16 + c], $"panel {p} channel {c}: {sums[p * 16 + c]}, expected {sum}");
+            }
+        for (int i = panels * 16; i < sums.Length; i++) Assert.Equal(12345, sums[i]);
+    }
+
+    [Theory]
     [InlineData(1, 2, 3, 20, 7)]
     [InlineData(2, 3, 5, 0, 8)]
     [InlineData(2, 1, 7, 64, 9)]

@@ -32,6 +32,21 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
+    /// One A row against panels [<paramref name="panel"/>, + <paramref name="panels"/>) (at most
+    /// <see cref="VnniTileCode.MaxRowPanels"/>) of group <paramref name="group"/>: the one-row kernel's sums in
+    /// <paramref name="tile"/> (16 per panel), then the stage of each panel's row.
+    /// </summary>
+    private static unsafe void Avx512VnniRow(GemmPanels w, OutputStage stage, int group, ref sbyte a, int panel, int panels, ref sbyte y, ref int tile)
+    {
+        fixed (sbyte* pa = &a)
+        fixed (sbyte* pb = &w.Data[w.PanelOffset(group, panel)])
+        fixed (int* pt = &tile)
+            VnniTileCode.Row(panels)(pa, w.KPadded / 8, pb, w.PanelLength, pt);
+        for (int j = 0; j < panels; j++)
+            Avx512VnniStage(w, stage, group, panel + j, 1, 0, 1, ref y, 0, ref Unsafe.Add(ref tile, j * GemmPanels.Width));
+    }
+
+    /// <summary>
     /// <paramref name="tiles"/> full tiles of A rows read in place from row <paramref name="m0"/> (row m at
     /// <c>a[m·lda]</c>, outputs at <c>y[m·ldc]</c>) × panels [<paramref name="p0"/>, <paramref name="p1"/>) of group 0, two
     /// panels at a time (<see cref="Avx512VnniFullTiles"/>).

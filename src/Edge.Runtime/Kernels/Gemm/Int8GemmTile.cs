@@ -21,7 +21,7 @@ namespace Edge.Runtime.Kernels.Gemm;
 /// Per path (files Int8GemmTile.&lt;Isa&gt;.cs): Vector128 1×16, AVX2 4×16 (<c>vpmaddubsw</c> + <c>vpmaddwd</c>), AVX-512BW
 /// 8×16 (the same on 512 bits), AVX-512 VNNI 8×16 and 8×32 (<c>vpdpbusd</c>, generated code: <see cref="VnniTileCode"/>),
 /// AdvSimd 2×16 (<c>smull</c>/<c>smlal</c> + <c>sadalp</c>), AdvSimdDp 4×16 (<c>sdot</c>); each with a 1×16 twin (the VNNI
-/// path's is the best managed path's). All sums wrap modulo 2^32, as the contract's accumulator: the same value as the scalar reference's
+/// path's is generated too: one row × up to 8 panels, <see cref="VnniTileCode.Row"/>). All sums wrap modulo 2^32, as the contract's accumulator: the same value as the scalar reference's
 /// in any order.
 /// </para>
 /// </summary>
@@ -74,13 +74,13 @@ internal static partial class Int8GemmTile
         bool one = rows == 1;
         if (path == KernelPath.Avx512Vnni)
         {
-            if (!one)
-            {
+            if (one)
+                for (int p = panelBegin; p < panelEnd; p += VnniTileCode.MaxRowPanels)
+                    Avx512VnniRow(w, stage, group, ref a, p, Math.Min(VnniTileCode.MaxRowPanels, panelEnd - p), ref y, ref t);
+            else
                 for (int p = panelBegin; p < panelEnd; p += 2)
                     Avx512VnniPanels(w, stage, group, rows, ref a, lda, p, Math.Min(2, panelEnd - p), ref y, ldc, ref t);
-                return;
-            }
-            path = KernelPaths.BestManaged; // one row: the managed one-row kernels (a 1-row VNNI tile would wait on one accumulator)
+            return;
         }
         for (int p = panelBegin; p < panelEnd; p++)
         {

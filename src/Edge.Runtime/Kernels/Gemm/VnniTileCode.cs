@@ -123,12 +123,72 @@ internal static unsafe class VnniTileCode
         }
     }
 
+    /// <summary>Panels of one call of the one-row kernel (<see cref="Row"/>).</summary>
+    public const int MaxRowPanels = 8;
+
+    /// <summary>Where the one-row kernels start in <see cref="Entries"/>: after the eight tiles.</summary>
+    private const int RowEntries = 8;
+
+    /// <summary>
+    /// The one-row kernel over <paramref name="panels"/> (1–<see cref="MaxRowPanels"/>) consecutive panels:
+    /// <c>row(a, quadPairs, b, panelStride, sums)</c> in rdi, rsi, rdx, rcx, r8 — the dot products of one signed A row of
+    /// 2·quadPairs quads with each panel, stored as int32 at <c>sums[16·p]</c>. A GEMM of one row (a fully connected layer
+    /// at batch 1, a tile's last row) has no rows to share a panel's loads with, so the 8-row tile would do eight times the
+    /// work: here each quad is broadcast once for all the panels, whose quads are memory operands of <c>vpdpbusd</c>, and K
+    /// runs as two chains (even and odd quads, summed at the end) so that a panel's accumulator is not waited on every quad.
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, nint, int*, void> Row(int panels) =>
+        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, nint, int*, void>)Entries[RowEntries + panels - 1];
+
+    private static Gpr[] RowPanelRegisters => [Gpr.Rdx, Gpr.R9, Gpr.R10, Gpr.R11, Gpr.Rax, Gpr.Rbx, Gpr.R12, Gpr.R13];
+
+    /// <summary>The machine code of the one-row kernel over <paramref name="panels"/> panels (<see cref="Row"/>).</summary>
+    internal static byte[] AssembleRow(int panels)
+    {
+        if (panels is < 1 or > MaxRowPanels) throw new ArgumentOutOfRangeException(nameof(panels));
+        const int even = 0, odd = MaxRowPanels, x0 = 28, x1 = 29;
+        var asm = new X64Assembler();
+        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.MovImm32(Gpr.Rax, 0x80808080);
+        asm.VpbroadcastdGpr(Bias128, Gpr.Rax);
+        var b = RowPanelRegisters;
+        for (int p = 1; p < panels; p++) asm.Lea(b[p], b[p - 1], Gpr.Rcx);
+        for (int p = 0; p < panels; p++)
+        {
+            asm.Vpxord(even + p, even + p, even + p);
+            asm.Vpxord(odd + p, odd + p, odd + p);
+        }
+        int loop = asm.Position;
+        asm.VpbroadcastdLoad(x0, Gpr.Rdi, null, 0);
+        asm.Vpxord(x0, x0, Bias128);
+        asm.VpbroadcastdLoad(x1, Gpr.Rdi, null, 4);
+        asm.Vpxord(x1, x1, Bias128);
+        for (int p = 0; p < panels; p++)
+        {
+            asm.VpdpbusdLoad(even + p, x0, b[p], 0);
+            asm.VpdpbusdLoad(odd + p, x1, b[p], GemmPanels.QuadBytes);
+        }
+        for (int p = 0; p < panels; p++) asm.AddImm(b[p], 2 * GemmPanels.QuadBytes);
+        asm.AddImm(Gpr.Rdi, 8);
+        asm.Dec(Gpr.Rsi);
+        asm.Jnz(loop);
+        for (int p = 0; p < panels; p++)
+        {
+            asm.Vpaddd(even + p, even + p, odd + p);
+            asm.Store(Gpr.R8, 64 * p, even + p);
+        }
+        EmitReturn(asm);
+        return asm.ToArray();
+    }
+
     private static nint[] Build()
     {
         if (!CpuHasVnni()) return [];
-        // The eight kernels one after another in one mapping, each from a 64-byte boundary: signed A, then A already unsigned.
+        // The kernels one after another in one mapping, each from a 64-byte boundary: the tiles on signed A, on A already
+        // unsigned, then the one-row kernels.
         byte[][] kernels = [Assemble(1), Assemble(2), AssembleStaged(1), AssembleStaged(2),
-            Assemble(1, unsignedA: true), Assemble(2, unsignedA: true), AssembleStaged(1, unsignedA: true), AssembleStaged(2, unsignedA: true)];
+            Assemble(1, unsignedA: true), Assemble(2, unsignedA: true), AssembleStaged(1, unsignedA: true), AssembleStaged(2, unsignedA: true),
+            .. Enumerable.Range(1, MaxRowPanels).Select(AssembleRow)];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
         for (int i = 0; i < kernels.Length; i++)
