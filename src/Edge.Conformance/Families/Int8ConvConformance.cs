@@ -109,6 +109,17 @@ public static class Int8ConvConformance
             cases.Add(new ConvParameters(2, 12, 9, c, 5, new Window2d(k, k, 2, 2, k - 1, 0, 0, k - 1), 1, ++seed, ZeroPoint(seed), false, true, false));
         }
 
+        // Few output channels on a shallow input (pixels in the lanes on AVX-512 VNNI, DirectPixelLanes): 1–8 channels, row
+        // lengths KW·C up to 16 (one to four quads), strides 1–3 up to the 64-byte reach of a block, dilation along H,
+        // kernel rows up to 11, rows of one, two and three blocks of 16 pixels and ends inside a block, batches.
+        foreach (var (c, kw, kh, stride, oc, outW, dh) in new[] { (1, 5, 5, 1, 6, 28, 1), (1, 3, 3, 1, 1, 40, 1), (1, 7, 11, 1, 8, 33, 1),
+            (2, 3, 3, 2, 7, 17, 2), (3, 3, 3, 1, 8, 20, 1), (4, 4, 2, 1, 3, 9, 1), (1, 5, 5, 3, 5, 45, 1), (3, 5, 5, 1, 4, 36, 1), (2, 2, 6, 2, 2, 50, 3) })
+        {
+            var window = new Window2d(kh, kw, 1 + (oc + c) % 2, stride, kh / 2, kw / 2, (kh - 1) / 2, (kw - 1) / 2, dh, 1);
+            int width = (outW - 1) * stride + kw - kw / 2 - (kw - 1) / 2, height = 3 + kh + oc % 3;
+            cases.Add(new ConvParameters(1 + oc % 2, height, width, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 2 == 1, false));
+        }
+
         // Wrapping accumulators at the extreme zero points.
         foreach (int zp in new[] { -128, 0, 127 })
             cases.Add(new ConvParameters(1, 5, 6, 19, 9, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 1, ++seed, zp, true, false, true));

@@ -40,6 +40,15 @@ internal sealed class X64Assembler
     /// </summary>
     public void VpdpbusdLoad(int acc, int u8, Gpr @base, int disp) => EvexMem(map: 2, pp: 1, opcode: 0x50, acc, @base, null, disp, scaleN: 64, v: u8);
 
+    /// <summary>
+    /// <c>vpdpbusd zmm<paramref name="acc"/>, zmm<paramref name="u8"/>, dword [base + disp]{1to16}</c> (EVEX.512.66.0F38.W0 50 /r
+    /// with EVEX.b: one dword of four signed bytes broadcast to every lane; disp8 × 4).
+    /// </summary>
+    public void VpdpbusdBroadcast(int acc, int u8, Gpr @base, int disp) => EvexMem(map: 2, pp: 1, opcode: 0x50, acc, @base, null, disp, scaleN: 4, v: u8, broadcast: true);
+
+    /// <summary><c>vpermb zmm<paramref name="dst"/>, zmm<paramref name="index"/>, zmm<paramref name="table"/></c> (EVEX.512.66.0F38.W0 8D /r, AVX-512 VBMI): byte i ← table[index[i] mod 64].</summary>
+    public void Vpermb(int dst, int index, int table) => EvexRegs(map: 2, pp: 1, opcode: 0x8D, dst, index, table);
+
     /// <summary><c>vpbroadcastd zmm<paramref name="dst"/>, dword [base + index + disp]</c> (EVEX.512.66.0F38.W0 58 /r, tuple T1S: disp8 × 4).</summary>
     public void VpbroadcastdLoad(int dst, Gpr @base, Gpr? index, int disp) => EvexMem(map: 2, pp: 1, opcode: 0x58, dst, @base, index, disp, scaleN: 4);
 
@@ -114,15 +123,16 @@ internal sealed class X64Assembler
 
     /// <summary>
     /// EVEX with a register and a memory operand <c>[base + index·1 + disp]</c>, and <paramref name="v"/> in vvvv (0 where the
-    /// form has none); <paramref name="scaleN"/> is the disp8 compression factor of the instruction's tuple.
+    /// form has none); <paramref name="scaleN"/> is the disp8 compression factor of the instruction's tuple (the element's
+    /// size for a <paramref name="broadcast"/>: EVEX.b on a memory operand broadcasts one element to every lane).
     /// </summary>
-    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN, int mask = 0, int v = 0)
+    private void EvexMem(int map, int pp, byte opcode, int r, Gpr @base, Gpr? index, int disp, int scaleN, int mask = 0, int v = 0, bool broadcast = false)
     {
         Check(r, v, 0);
         int b = (int)@base, x = index is { } i ? (int)i : 0;
         if (index == Gpr.Rsp) throw new ArgumentException("rsp cannot be an index register.", nameof(index));
         int p1 = (Inv(r, 3) << 7) | (Inv(x, 3) << 6) | (Inv(b, 3) << 5) | (Inv(r, 4) << 4) | map;
-        Emit(0x62, (byte)p1, P2(v, pp, false), P3(v, mask), opcode);
+        Emit(0x62, (byte)p1, P2(v, pp, false), (byte)(P3(v, mask) | (broadcast ? 0x10 : 0)), opcode);
         bool short8 = disp % scaleN == 0 && disp / scaleN is >= sbyte.MinValue and <= sbyte.MaxValue;
         ModRmMemory(r & 7, b, index is null ? null : x, disp, short8 ? disp / scaleN : null);
     }

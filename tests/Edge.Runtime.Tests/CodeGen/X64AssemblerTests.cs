@@ -54,6 +54,13 @@ public class X64AssemblerTests
         Assert.Equal("62521d40504502", Hex(a => a.VpdpbusdLoad(8, 28, Gpr.R13, 128)));              // [r13+0x80]
         Assert.Equal("62d25d40509c2400200000", Hex(a => a.VpdpbusdLoad(3, 20, Gpr.R12, 0x2000)));   // [r12+0x2000]: r12 needs a SIB, disp32
         Assert.Equal("62e25548508b04000000", Hex(a => a.VpdpbusdLoad(17, 5, Gpr.Rbx, 4)));          // zmm17, vvvv zmm5 (V' clear), [rbx+4]
+        Assert.Equal("62f21d505002", Hex(a => a.VpdpbusdBroadcast(0, 28, Gpr.Rdx, 0)));              // dword [rdx]{1to16}
+        Assert.Equal("62721550507a02", Hex(a => a.VpdpbusdBroadcast(15, 29, Gpr.Rdx, 8)));           // [rdx+8]: disp8 = 2 (×4)
+        Assert.Equal("62f21d5050aa00030000", Hex(a => a.VpdpbusdBroadcast(5, 28, Gpr.Rdx, 0x300)));  // [rdx+0x300]: past disp8
+        Assert.Equal("62d21550507b01", Hex(a => a.VpdpbusdBroadcast(7, 29, Gpr.R11, 4)));            // [r11+4]
+        Assert.Equal("62023d408de6", Hex(a => a.Vpermb(28, 24, 30)));
+        Assert.Equal("620225408dee", Hex(a => a.Vpermb(29, 27, 30)));
+        Assert.Equal("62f275488dda", Hex(a => a.Vpermb(3, 1, 2)));
         Assert.Equal("62217e486f0c0a", Hex(a => a.Load(25, Gpr.Rdx, Gpr.R9, 0)));                   // [rdx+r9]
         Assert.Equal("62417e486f09", Hex(a => a.Load(25, Gpr.R9, null, 0)));                         // [r9]
         Assert.Equal("62b17e486f7c2103", Hex(a => a.Load(7, Gpr.Rcx, Gpr.R12, 0xC0)));               // [rcx+r12+0xc0]: r12 as the index

@@ -16,7 +16,8 @@ namespace Edge.Runtime.Kernels.Conv;
 /// and the output stage. The SIMD paths are one GEMM per group, <c>[output pixels][K] · [channels][K]ᵀ</c>, on the register
 /// tiles of <see cref="Int8GemmTile"/>: a 1×1, stride-1, unpadded, ungrouped convolution reads its pixels in place; any
 /// other gathers each tile's windows into an im2col block in scratch (Int8Conv2d.Im2col.cs), except that on x86 a shallow
-/// input (first layers on 1–4 channels) runs the direct kernel of <see cref="DirectPairs"/>. The static <c>Run</c>
+/// input (first layers on 1–4 channels) runs the direct kernel of <see cref="DirectPairs"/>, and on the AVX-512 VNNI path
+/// the direct kernels of <see cref="DirectVnni"/> or, for few output channels, <see cref="DirectPixelLanes"/>. The static <c>Run</c>
 /// methods allocate nothing.
 /// </para>
 /// </summary>
@@ -40,6 +41,7 @@ public sealed partial class Int8Conv2d
                 : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
             Direct = DirectPairs.For(shape, panels, RowWindow);
             Vnni = DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow);
+            PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
         }
         Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
     }
@@ -55,7 +57,7 @@ public sealed partial class Int8Conv2d
     /// in-place convolution up to eight pixels copied where a tile's reads would pass the end of the input. The scalar
     /// reference needs none.
     /// </summary>
-    public int ScratchLength => Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride;
+    public int ScratchLength => Math.Max(Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride, PixelLanes?.End ?? 0);
 
     /// <summary>Work items for <see cref="RunRange"/>: blocks of output pixels × blocks of 16-channel panels (<see cref="GemmWork"/>).</summary>
     public int WorkItems => Work.Items;
@@ -73,6 +75,9 @@ public sealed partial class Int8Conv2d
 
     /// <summary>The direct convolution on the AVX-512 VNNI tiles, where this process runs them and the shape suits (<see cref="DirectVnni.For"/>).</summary>
     internal DirectVnni? Vnni { get; }
+
+    /// <summary>The direct convolution with pixels in the lanes (few output channels, <see cref="DirectPixelLanes.For"/>) on the VNNI path, or null.</summary>
+    internal DirectPixelLanes? PixelLanes { get; }
 
     /// <summary>How a window is assembled in registers (short window rows), or null: by <see cref="Copies"/>.</summary>
     internal ShufflePlan? Shuffles { get; }
@@ -134,7 +139,7 @@ public sealed partial class Int8Conv2d
         var own = scratch[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         // The VNNI direct convolution reads its row window as u = x + 128 (what its tiles multiply), written so once per row.
-        op.RowWindow?.Reset(own, op.InputZeroPoint, unsigned: resolved == KernelPath.Avx512Vnni && op.Vnni is not null);
+        op.RowWindow?.Reset(own, op.InputZeroPoint, unsigned: resolved == KernelPath.Avx512Vnni && (op.Vnni is not null || op.PixelLanes is not null));
         if (op.Work.PanelItems == 1)
         {
             // Items of whole panels are consecutive pixel blocks: one call over all of them, so output rows are not cut
@@ -157,7 +162,9 @@ public sealed partial class Int8Conv2d
         Span<int> tile, int m0, int m1, int p0, int p1)
     {
         var s = op.Shape;
-        if (resolved == KernelPath.Avx512Vnni && op.Vnni is { } vnni)
+        if (resolved == KernelPath.Avx512Vnni && op.PixelLanes is { } lanes)
+            lanes.Run(op, input, output, own, tile, m0, m1);
+        else if (resolved == KernelPath.Avx512Vnni && op.Vnni is { } vnni)
             vnni.Run(op, input, output, own, tile, m0, m1, p0, p1);
         else if (op.ReadsPixelsInPlace)
             Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input, s.InChannels, m0, m1, p0, p1, output, s.OutChannels,

@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Edge.Runtime.Arithmetic;
+using Edge.Runtime.Kernels.Gemm;
+
+namespace Edge.Runtime.Kernels.Conv;
+
+/// <summary>
+/// The direct convolution with output pixels in the vector lanes, for layers with few output channels on a shallow input
+/// (LeNet's first 5×5 on a grey image: 6 channels, which fill 6 of the 16 lanes of the channel-lane tiles). Per output
+/// row, blocks of 16 pixels × every output channel: the sums are generated code (<see cref="PixelLaneCode"/>: one
+/// <c>vpdpbusd</c> per channel, kernel row and quad of the window row, the window's bytes gathered per lane by
+/// <c>vpermb</c> from the padded row window), then per channel the short output stage with that channel's constants
+/// broadcast to all lanes, two saturating packs, and a byte transpose (<c>vpermt2b</c>) from channel-major bytes to NHWC's
+/// <c>[pixel][channel]</c> before one masked store per 64 bytes of the output row.
+/// <para>
+/// Where: the generated code runs (AVX-512 VNNI and VBMI), ungrouped, undilated along W, at most
+/// <see cref="PixelLaneCode.MaxChannels"/> output channels and no more than the row's pixels, KW·C ≤ 16 (four quads), a
+/// block's windows within one 64-byte load (15·sW·C + 4·⌈KW·C/4⌉ ≤ 64). Channels whose multiplier is past the short
+/// stage run the general one lane by lane.
+/// Each pixel's sum and stage are the same whatever block or lane it is computed in, so any split of the rows gives the
+/// same bytes.
+/// </para>
+/// </summary>
+internal sealed class DirectPixelLanes
+{
+    private const int Lanes = 16;
+
+    private readonly sbyte[] _weights;
+    private readonly int[] _bias;
+    private readonly byte[] _indices;
+    private readonly byte[] _transpose;
+    private readonly int[] _multiplier, _add, _shift;
+    private readonly bool[] _short;
+    private readonly OutputStage _stage;
+    private readonly unsafe delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> _one, _two;
+
+    private unsafe DirectPixelLanes(Conv2dShape shape, GemmPanels panels, OutputStage stage, ConvRowWindow rows, int quads,
+        delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> one, delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> two)
+    {
+        var win = shape.Window;
+        int oc = shape.OutChannels, rowLength = win.KernelW * shape.InChannels;
+        (Shape, Quads) = (shape, quads);
+        _one = one;
+        _two = two;
+        PixelStep = win.StrideW * shape.InChannels;
+        RowStep = win.DilationH * rows.RowStride;
+        // A block's 64-byte loads reach up to 16 pixel steps and 64 bytes past its last real window byte.
+        End = (rows.End + Lanes * PixelStep + 64 + 63) & ~63;
+        _weights = new sbyte[win.KernelH * quads * oc * 4];
+        for (int kh = 0; kh < win.KernelH; kh++)
+            for (int i = 0; i < rowLength; i++)
+                for (int c = 0; c < oc; c++)
+                    _weights[((kh * quads + i / 4) * oc + c) * 4 + i % 4] = panels.Weight(c, kh * rowLength + i);
+        _bias = panels.VnniBias.AsSpan(0, oc).ToArray();
+        _indices = new byte[quads * 64];
+        for (int j = 0; j < quads; j++)
+            for (int lane = 0; lane < Lanes; lane++)
+                for (int t = 0; t < 4; t++)
+                    _indices[j * 64 + lane * 4 + t] = (byte)(lane * PixelStep + 4 * j + t);
+        // Output byte i of a block (pixel p = i / C', channel c = i % C') ← where the packs left it (Stage).
+        _transpose = new byte[128];
+        for (int i = 0; i < Lanes * oc; i++)
+        {
+            int p = i / oc, c = i % oc;
+            _transpose[i] = (byte)(c / 4 * 64 + p / 4 * 16 + c % 4 * 4 + p % 4);
+        }
+        (_multiplier, _add, _shift, _short, _stage) = (new int[oc], new int[oc], new int[oc], new bool[oc], stage);
+        for (int c = 0; c < oc; c++)
+        {
+            _short[c] = OutputStage.FitsShort(stage.Multipliers[c]);
+            if (_short[c]) (_multiplier[c], _shift[c], _add[c]) = OutputStage.ShortConstants(stage.Multipliers[c]);
+        }
+    }
+
+    public Conv2dShape Shape { get; }
+
+    /// <summary>Quads per kernel row: ⌈KW·C/4⌉.</summary>
+    public int Quads { get; }
+
+    /// <summary>Bytes between the windows of neighbouring output pixels: sW·C.</summary>
+    public int PixelStep { get; }
+
+    /// <summary>Bytes between a window's kernel rows in the row window: dH·RowStride.</summary>
+    public int RowStep { get; }
+
+    /// <summary>The scratch this path needs: the row window and the slack its blocks' loads may read past it.</summary>
+    public int End { get; }
+
+    /// <summary>The plan for <paramref name="shape"/> where this process runs the kernels and the layer suits them (see the type), or null.</summary>
+    public static unsafe DirectPixelLanes? For(Conv2dShape shape, GemmPanels panels, OutputStage stage, ConvRowWindow? rows)
+    {
+        var win = shape.Window;
+        int oc = shape.OutChannels, quads = (win.KernelW * shape.InChannels + 3) / 4;
+        if (!PixelLaneCode.IsSupported || rows is null || shape.Group != 1 || win.DilationW != 1) return null;
+        if (oc > PixelLaneCode.MaxChannels || shape.OutW < Math.Max(8, oc) || quads > PixelLaneCode.MaxQuads || win.KernelH > PixelLaneCode.MaxRows) return null;
+        if ((Lanes - 1) * win.StrideW * shape.InChannels + 4 * quads > 64) return null;
+        var one = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 1));
+        var two = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2));
+        if (one == null || two == null) return null;
+        return new DirectPixelLanes(shape, panels, stage, rows, quads, one, two);
+    }
+
+    /// <summary>Output pixels [<paramref name="m0"/>, <paramref name="m1"/>), every channel, an output row segment at a time.</summary>
+    public unsafe void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, Span<int> sums, int m0, int m1)
+    {
+        var s = Shape;
+        var rows = op.RowWindow!;
+        var stage = op.Output;
+        int pixels = s.OutH * s.OutW, oc = s.OutChannels;
+        Guard.Length(sums.Length, 2 * Lanes * oc, "pixel-lane sums");
+        fixed (byte* window = scratch)
+        fixed (sbyte* weights = _weights, y = output)
+        fixed (int* bias = _bias, pSums = sums)
+        fixed (byte* indices = _indices)
+        {
+            PixelLaneArgs args;
+            args.RowStep = RowStep;
+            args.BlockStep = Lanes * PixelStep;
+            args.Weights = weights;
+            args.Bias = bias;
+            args.Indices = indices;
+            args.Sums = pSums;
+            for (int m = m0; m < m1;)
+            {
+                int n = m / pixels, oh = m % pixels / s.OutW, ow = m % s.OutW;
+                int count = Math.Min(m1 - m, s.OutW - ow);
+                byte* row = window + rows.Row(input, scratch, n, oh, op.InputZeroPoint, unsigned: true) + (nint)ow * PixelStep;
+                for (int i = 0; i < count; i += 2 * Lanes)
+                {
+                    int left = count - i, blocks = left > Lanes ? 2 : 1;
+                    args.Row = row + (nint)i * PixelStep;
+                    (blocks == 2 ? _two : _one)(&args);
+                    sbyte* yb = y + (nint)(m + i) * oc;
+                    Stage(stage, ref MemoryMarshal.GetReference(sums), blocks, 0, Math.Min(Lanes, left), yb);
+                    if (blocks == 2) Stage(stage, ref MemoryMarshal.GetReference(sums), blocks, 1, left - Lanes, yb + Lanes * oc);
+                }
+                m += count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Block <paramref name="block"/>'s sums of every channel: the stage, narrowed to bytes by two saturating packs (int32 →
+    /// int16 → int8, as one saturation: the clamp's range lies inside int8), which leave channels 4g … 4g + 3 of pixel p
+    /// at byte <c>64g + 16·(p / 4) + 4·(c mod 4) + p mod 4</c>; then one <c>vpermt2b</c> per 64 output bytes puts them in
+    /// [pixel][channel] order, and the first <paramref name="count"/> pixels are stored at <paramref name="y"/>.
+    /// </summary>
+    private unsafe void Stage(OutputStage stage, ref int sums, int blocks, int block, int count, sbyte* y)
+    {
+        int oc = Shape.OutChannels;
+        var zp = Vector512.Create(stage.OutputZeroPoint);
+        ref int first = ref Unsafe.Add(ref sums, block * Lanes);
+        var low = Avx512BW.PackSignedSaturate(
+            Avx512BW.PackSignedSaturate(Requantized(ref first, blocks, 0, oc, zp), Requantized(ref first, blocks, 1, oc, zp)),
+            Avx512BW.PackSignedSaturate(Requantized(ref first, blocks, 2, oc, zp), Requantized(ref first, blocks, 3, oc, zp)));
+        var high = oc <= 4 ? low : Avx512BW.PackSignedSaturate(
+            Avx512BW.PackSignedSaturate(Requantized(ref first, blocks, 4, oc, zp), Requantized(ref first, blocks, 5, oc, zp)),
+            Avx512BW.PackSignedSaturate(Requantized(ref first, blocks, 6, oc, zp), Requantized(ref first, blocks, 7, oc, zp)));
+        var clamp = stage.Clamp;
+        if (clamp.Min > sbyte.MinValue)
+        {
+            var min = Vector512.Create((sbyte)clamp.Min);
+            (low, high) = (Vector512.Max(low, min), Vector512.Max(high, min));
+        }
+        if (clamp.Max < sbyte.MaxValue)
+        {
+            var max = Vector512.Create((sbyte)clamp.Max);
+            (low, high) = (Vector512.Min(low, max), Vector512.Min(high, max));
+        }
+        ref byte t = ref MemoryMarshal.GetArrayDataReference(_transpose);
+        int bytes = count * oc;
+        Store(y, Avx512Vbmi.PermuteVar64x8x2(low, Vector512.LoadUnsafe(ref t).AsSByte(), high), Math.Min(64, bytes));
+        if (bytes > 64) Store(y + 64, Avx512Vbmi.PermuteVar64x8x2(low, Vector512.LoadUnsafe(ref t, 64).AsSByte(), high), bytes - 64);
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s 16 sums from <paramref name="first"/> requantized with its constants and the zero point added; zeros past the channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector512<int> Requantized(ref int first, int blocks, int c, int oc, Vector512<int> zp)
+    {
+        if (c >= oc) return default;
+        var acc = Vector512.LoadUnsafe(ref first, (nuint)(c * blocks * Lanes));
+        if (!_short[c]) return General(acc, c);
+        var multiplier = Vector512.Create(_multiplier[c]);
+        return new OutputStage.ShortLanes16(multiplier, multiplier, Vector512.Create(_add[c]), Vector512.Create((uint)_shift[c])).Requantize(acc) + zp;
+    }
+
+    /// <summary>
+    /// A channel whose multiplier is past the short stage (≥ 1/4: none in a calibrated model, but the contract allows them):
+    /// the general stage lane by lane. Its bytes are final (clamped, zero point added); the packs and the clamp after it
+    /// leave them as they are.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Vector512<int> General(Vector512<int> acc, int c)
+    {
+        Span<int> lanes = stackalloc int[Lanes];
+        acc.CopyTo(lanes);
+        for (int i = 0; i < Lanes; i++) lanes[i] = _stage.Apply(lanes[i], c);
+        return Vector512.Create<int>(lanes);
+    }
+
+    /// <summary>The first <paramref name="count"/> (1–64) bytes of <paramref name="v"/> to <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store(sbyte* y, Vector512<sbyte> v, int count)
+    {
+        if (count == 64) v.Store(y);
+        else Avx512BW.MaskStore(y, Vector512.LessThan(Ramp, Vector512.Create((sbyte)count)), v);
+    }
+
+    private static readonly Vector512<sbyte> Ramp = Vector512.Create(
+        (sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+        32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63);
+}
