@@ -51,6 +51,11 @@ public static class Int8PoolConformance
         }
         yield return Global(path, 1, 17, 19, 24, 127, 4999, extreme: true);       // 323 pixels, past the int16 sums
         yield return Max(path, new Pool2dShape(1, 29, 27, 32, new Window2d(3, 3, 2, 2, 1, 1, 1, 1)), 5001, false);
+        // 2×2 stride 2 unpadded on few channels (a row at a time on AVX-512 VBMI): chunks of ⌊64 / C⌋ pixels, one or many
+        // per row, odd input sizes (the last row and column unused), the tensor's last chunks, batches; 64 channels not.
+        foreach (var (batch, h, w, channels) in new[] { (1, 28, 28, 6), (1, 10, 10, 16), (2, 9, 37, 1), (1, 7, 65, 7), (3, 5, 12, 13), (1, 4, 9, 33), (2, 6, 5, 63), (1, 4, 6, 64) })
+            if (!quick || channels is 6 or 63)
+                yield return Max(path, new Pool2dShape(batch, h, w, channels, new Window2d(2, 2, 2, 2)), 5100 + channels, channels % 3 == 0);
         yield return Average(path, new Pool2dShape(1, 15, 17, 48, new Window2d(3, 3, 1, 1, 1, 1, 1, 1)), false, -128, 5002, true);
     }
 

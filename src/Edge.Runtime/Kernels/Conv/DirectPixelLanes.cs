@@ -172,8 +172,8 @@ internal sealed class DirectPixelLanes
         }
         ref byte t = ref MemoryMarshal.GetArrayDataReference(_transpose);
         int bytes = count * oc;
-        Store(y, Avx512Vbmi.PermuteVar64x8x2(low, Vector512.LoadUnsafe(ref t).AsSByte(), high), Math.Min(64, bytes));
-        if (bytes > 64) Store(y + 64, Avx512Vbmi.PermuteVar64x8x2(low, Vector512.LoadUnsafe(ref t, 64).AsSByte(), high), bytes - 64);
+        MaskedStore.First(y, Avx512Vbmi.PermuteVar64x8x2(low, Vector512.LoadUnsafe(ref t).AsSByte(), high), Math.Min(64, bytes));
+        if (bytes > 64) MaskedStore.First(y + 64, Avx512Vbmi.PermuteVar64x8x2(low, Vector512.LoadUnsafe(ref t, 64).AsSByte(), high), bytes - 64);
     }
 
     /// <summary>Channel <paramref name="c"/>'s 16 sums from <paramref name="first"/> requantized with its constants and the zero point added; zeros past the channels.</summary>
@@ -200,16 +200,4 @@ internal sealed class DirectPixelLanes
         for (int i = 0; i < Lanes; i++) lanes[i] = _stage.Apply(lanes[i], c);
         return Vector512.Create<int>(lanes);
     }
-
-    /// <summary>The first <paramref name="count"/> (1–64) bytes of <paramref name="v"/> to <paramref name="y"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Store(sbyte* y, Vector512<sbyte> v, int count)
-    {
-        if (count == 64) v.Store(y);
-        else Avx512BW.MaskStore(y, Vector512.LessThan(Ramp, Vector512.Create((sbyte)count)), v);
-    }
-
-    private static readonly Vector512<sbyte> Ramp = Vector512.Create(
-        (sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-        32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63);
 }

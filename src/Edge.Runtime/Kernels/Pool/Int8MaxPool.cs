@@ -7,18 +7,25 @@ namespace Edge.Runtime.Kernels.Pool;
 /// </summary>
 public sealed partial class Int8MaxPool
 {
-    private Int8MaxPool(Pool2dShape shape) => Shape = shape;
+    private Int8MaxPool(Pool2dShape shape)
+    {
+        Shape = shape;
+        Pairs = PairChunksFor(shape);
+    }
 
     public Pool2dShape Shape { get; }
 
     public static Int8MaxPool Prepare(Pool2dShape shape) => new(shape);
 
     /// <summary>
-    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated); the wider paths,
-    /// which this kernel has no version of, run its Vector128 path.
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated): the AVX-512 paths
+    /// run 2×2 stride-2 pools on few channels a row at a time (Int8MaxPool.Avx512Vbmi.cs), and everything else the Vector128 path.
     /// </summary>
     public static void Run(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
         => RunRows(op, input, output, path, 0, op.RowCount);
+
+    /// <summary>The path <see cref="Run"/> takes for <paramref name="path"/>: Avx512BW for the row-wise 2×2 pool, else at most Vector128.</summary>
+    public KernelPath PathFor(KernelPath path) => RunsPairRows(path) ? KernelPath.Avx512BW : KernelPaths.AtMost(path, KernelPath.Vector128);
 
     /// <summary>Work items for threads: output rows, Batch·OutH.</summary>
     public int RowCount => Shape.Batch * Shape.OutH;
@@ -31,7 +38,8 @@ public sealed partial class Int8MaxPool
     {
         if (begin < 0 || end > op.RowCount || begin > end)
             throw new ArgumentOutOfRangeException(nameof(begin), $"rows [{begin}, {end}) of [0, {op.RowCount})");
-        if (path >= KernelPath.Vector128) Vector128Rows(op, input, output, begin, end);
+        if (op.RunsPairRows(path)) PairRows(op, input, output, begin, end);
+        else if (path >= KernelPath.Vector128) Vector128Rows(op, input, output, begin, end);
         else MaxPoolLoop.Run(op.Shape, input, output, sbyte.MinValue, begin, end);
     }
 

@@ -70,7 +70,7 @@ internal static class PoolOps
 internal sealed class Int8MaxPoolOp(OpReader r, Int8MaxPool kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8MaxPool);
-    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Vector128);
+    public override KernelPath Path => kernel.PathFor(path);
 
     /// <summary>Output rows, when the pool reads enough to be worth splitting.</summary>
     public override int WorkItems => PoolSplit.Items(kernel.Shape, kernel.RowCount);
