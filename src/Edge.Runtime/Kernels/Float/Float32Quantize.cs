@@ -11,7 +11,8 @@ namespace Edge.Runtime.Kernels.Float;
 /// <para>
 /// The vector paths (Float32Quantize.Avx2.cs, Float32Quantize.Vector128.cs) give the same bytes as
 /// <see cref="QuantizationParams.Quantize"/>: the float widens to double exactly and the division is IEEE double
-/// division, as in the scalar rule; <c>round_half_away(v) = t + (|v − t| ≥ ½ ? sign(v) : 0)</c> with <c>t = trunc(v)</c>,
+/// division, as in the scalar rule (the AVX-512 path multiplies floats by the reciprocal where that provably rounds
+/// alike, Float32Quantize.Avx512BW.cs); <c>round_half_away(v) = t + (|v − t| ≥ ½ ? sign(v) : 0)</c> with <c>t = trunc(v)</c>,
 /// where <c>v − t</c> is exact (the fraction bits of v; 0 from 2^52 on); ±∞ give <c>t = ±∞</c> and a NaN fraction, which
 /// compares false, so they stay infinite and saturate in the clamp; a NaN quotient (only from a NaN input: s is finite
 /// and positive) is replaced by the zero point. The clamped value is an integer in [−128, 127], so its conversion to
@@ -41,8 +42,7 @@ public sealed partial class Float32Quantize
 
     /// <summary>
     /// The path <see cref="Strided"/> runs for <paramref name="path"/> on this machine: Avx512BW (for Avx512BW and above,
-    /// with AVX-512 VBMI), Avx2 (for Avx2 and above), Vector128 or Scalar. On the VNNI path it takes Avx512BW even where the
-    /// other kernels run AVX2: it is bound by the double division, the same rate on both, and AVX-512 stores a block at once.
+    /// with AVX-512 VBMI), Avx2 (for Avx2 and above), Vector128 or Scalar.
     /// </summary>
     public static KernelPath PathFor(KernelPath path)
     {
