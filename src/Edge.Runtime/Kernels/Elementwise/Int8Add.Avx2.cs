@@ -70,7 +70,8 @@ public sealed partial class Int8Add
     public KernelPath PathFor(KernelPath path)
     {
         var resolved = KernelPaths.Supported(path);
-        if (resolved.IsX86()) return OutputStage.FitsShort(OutputMultiplier) ? KernelPath.Avx2 : KernelPath.Vector128;
+        if (resolved.IsX86())
+            return !OutputStage.FitsShort(OutputMultiplier) ? KernelPath.Vector128 : resolved >= KernelPath.Avx512BW ? KernelPath.Avx512BW : KernelPath.Avx2;
         return resolved == KernelPath.Scalar || !Vector128.IsHardwareAccelerated ? KernelPath.Scalar : KernelPath.Vector128;
     }
 

@@ -43,6 +43,15 @@ internal readonly struct ShiftedRequantizer
             (_s1, _r1, _s2, _r2, _s3) = (16 - e, 1 << (e - 1), e, 0, 0);
     }
 
+    /// <summary><c>requantize(d·2^20, M, n)</c> per lane, for lanes <c>d</c> in [−255, 255], on sixteen lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<int> Apply(Vector512<int> d)
+    {
+        var p = Vector512.ShiftLeft(d * Vector512.Create(_high), _s1);
+        var q = Vector512.ShiftRightArithmetic(d * Vector512.Create(_low) + Vector512.Create(_r1), _s2);
+        return Vector512.ShiftRightArithmetic(p + q + Vector512.Create(_r2), _s3);
+    }
+
     /// <summary><c>requantize(d·2^20, M, n)</c> per lane, for lanes <c>d</c> in [−255, 255], on eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<int> Apply(Vector256<int> d)
