@@ -13,9 +13,11 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <c>[w_kh,kw … w_kh,kw+3]</c> (zeros past KW) adds a whole kernel row of 16 channels: a 3×3 filter is three
 /// <c>vpdpbusd</c> per pixel and block, where the AVX2 pair kernel needs twelve <c>vpmaddwd</c> and their adds.
 /// <para>
-/// One call: one 16-channel block of <see cref="DepthwiseVnniArgs.Groups"/> groups of P neighbouring output pixels (P from
-/// 1 to 8, chosen per layer so that groups tile the output row where they can). The block's weights (KH·Q zmm, Q = ⌈KW/4⌉ quads per kernel row), its bias
-/// and the output stage's constants stay in registers; each pixel's accumulator starts at the bias, takes KH·Q
+/// One call: <see cref="DepthwiseVnniArgs.Blocks"/> 16-channel blocks in turn, each of <see cref="DepthwiseVnniArgs.Groups"/>
+/// groups of P neighbouring output pixels (P from 1 to 8, chosen per layer so that groups tile the output row where they
+/// can): one call per output row, not per block (the call and its setup had cost about as much as a small block's
+/// pixels). A block's weights (KH·Q zmm, Q = ⌈KW/4⌉ quads per kernel row), its bias and the output stage's constants stay
+/// in registers across its groups, and the arguments' pointers advance to the next block's; each pixel's accumulator starts at the bias, takes KH·Q
 /// <c>vpdpbusd</c> and then the short stage (<see cref="VnniTileCode"/>'s: <c>⌊(acc·M + 2^(n−1)) / 2^n⌋</c> as the high
 /// dword of the 64-bit products, one add and one arithmetic shift, then the clamp in int32, <c>vpmovsdb</c>, a store
 /// masked to the block's channels). Against the tiles' stage two steps are folded away: the bias add (the accumulator
@@ -55,6 +57,14 @@ internal static unsafe class DepthwiseVnniCode
         return (delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void>)entry;
     }
 
+    /// <summary><c>args[offset] += step</c> (through r15).</summary>
+    private static void Advance(X64Assembler asm, int offset, int step)
+    {
+        asm.MovLoad(Gpr.R15, Gpr.Rdi, offset);
+        asm.AddImm(Gpr.R15, step);
+        asm.MovStore(Gpr.Rdi, offset, Gpr.R15);
+    }
+
     private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
     private static Gpr[] RowRegisters => [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9, Gpr.R11, Gpr.Rbx];
     private const int X0 = 8, T0 = 30, T1 = 31;
@@ -74,7 +84,16 @@ internal static unsafe class DepthwiseVnniCode
         var asm = new X64Assembler();
         foreach (var r in SavedRegisters) asm.Push(r);
         const Gpr args = Gpr.Rdi, y = Gpr.R10, ldc = Gpr.Rax, at = Gpr.R12, groups = Gpr.R14, t = Gpr.R15;
-        asm.KmovwLoad(1, args, DepthwiseVnniArgs.MaskOffset);
+        asm.MovLoad(t, args, DepthwiseVnniArgs.IndexOffset);
+        asm.Load(index, t, null, 0);
+        if (kernel.ClampLow) asm.VpbroadcastdLoad(lo, args, null, DepthwiseVnniArgs.ClampMinOffset);
+        if (kernel.ClampHigh) asm.VpbroadcastdLoad(hi, args, null, DepthwiseVnniArgs.ClampMaxOffset);
+        asm.MovLoad(ldc, args, DepthwiseVnniArgs.LdcOffset);
+
+        // Per block: its mask, weights, bias and stage tables, its quads and outputs; the args' pointers advance after it.
+        int block = asm.Position;
+        asm.MovLoad(t, args, DepthwiseVnniArgs.MasksOffset);
+        asm.KmovwLoad(1, t, 0);
         asm.MovLoad(t, args, DepthwiseVnniArgs.WeightsOffset);
         for (int i = 0; i < kernelH * quads; i++) asm.Load(w0 + i, t, null, 64 * i);
         asm.MovLoad(t, args, DepthwiseVnniArgs.BiasOffset);
@@ -88,14 +107,9 @@ internal static unsafe class DepthwiseVnniCode
         asm.MovLoad(t, args, DepthwiseVnniArgs.ShiftOffset);
         asm.Load(shift, t, null, 0);      // short: s = n − 32 per lane; long: n per even lane (int64)
         if (kernel.Long) asm.Load(shiftOdd, t, null, 64);
-        asm.MovLoad(t, args, DepthwiseVnniArgs.IndexOffset);
-        asm.Load(index, t, null, 0);
-        if (kernel.ClampLow) asm.VpbroadcastdLoad(lo, args, null, DepthwiseVnniArgs.ClampMinOffset);
-        if (kernel.ClampHigh) asm.VpbroadcastdLoad(hi, args, null, DepthwiseVnniArgs.ClampMaxOffset);
         var rows = RowRegisters;
         for (int kh = 0; kh < kernelH; kh++) asm.MovLoad(rows[kh], args, DepthwiseVnniArgs.RowsOffset + 8 * kh);
         asm.MovLoad(y, args, DepthwiseVnniArgs.YOffset);
-        asm.MovLoad(ldc, args, DepthwiseVnniArgs.LdcOffset);
         asm.MovLoad(groups, args, DepthwiseVnniArgs.GroupsOffset);
         asm.Zero(at);
 
@@ -139,6 +153,25 @@ internal static unsafe class DepthwiseVnniCode
         asm.Dec(groups);
         asm.Jnz(loop);
 
+        // The next block: 2 bytes of masks, its weights, 16 biases, the tables' 16 lanes, its quads, 16 output bytes on.
+        Advance(asm, DepthwiseVnniArgs.MasksOffset, 2);
+        Advance(asm, DepthwiseVnniArgs.WeightsOffset, kernelH * quads * DepthwiseQuadRows.QuadBytes);
+        Advance(asm, DepthwiseVnniArgs.BiasOffset, 64);
+        Advance(asm, DepthwiseVnniArgs.MultiplierOffset, 64);
+        Advance(asm, DepthwiseVnniArgs.AddOffset, kernel.Long ? 128 : 64);
+        Advance(asm, DepthwiseVnniArgs.ShiftOffset, kernel.Long ? 128 : 64);
+        Advance(asm, DepthwiseVnniArgs.YOffset, 16);
+        for (int kh = 0; kh < kernelH; kh++)
+        {
+            asm.MovLoad(t, args, DepthwiseVnniArgs.RowsOffset + 8 * kh);
+            asm.AddLoad(t, args, DepthwiseVnniArgs.BlockStrideOffset);
+            asm.MovStore(args, DepthwiseVnniArgs.RowsOffset + 8 * kh, t);
+        }
+        asm.MovLoad(t, args, DepthwiseVnniArgs.BlocksOffset);
+        asm.Dec(t);
+        asm.MovStore(args, DepthwiseVnniArgs.BlocksOffset, t);
+        asm.Jnz(block);
+
         asm.Vzeroupper();
         for (int i = SavedRegisters.Length - 1; i >= 0; i--) asm.Pop(SavedRegisters[i]);
         asm.Ret();
@@ -159,8 +192,8 @@ internal readonly record struct DepthwiseVnniKernel(int Rows, int Quads, int Pix
 internal unsafe struct DepthwiseVnniArgs
 {
     public const int RowsOffset = 0, WeightsOffset = 64, BiasOffset = 72, MultiplierOffset = 80, AddOffset = 88, ShiftOffset = 96,
-        IndexOffset = 104, ClampMinOffset = 112, ClampMaxOffset = 116, MaskOffset = 120, GroupsOffset = 128,
-        YOffset = 136, LdcOffset = 144;
+        IndexOffset = 104, ClampMinOffset = 112, ClampMaxOffset = 116, MasksOffset = 120, GroupsOffset = 128,
+        YOffset = 136, LdcOffset = 144, BlocksOffset = 152, BlockStrideOffset = 160;
 
     /// <summary>Per kernel row kh, the block's quads of the first pixel (<see cref="DepthwiseQuadRows"/>); pixel i's are <c>i·Q·64</c> bytes on.</summary>
     public fixed long Rows[8];
@@ -183,8 +216,8 @@ internal unsafe struct DepthwiseVnniArgs
 
     public int ClampMin, ClampMax;
 
-    /// <summary>The block's channels stored (bit j: channel b + j).</summary>
-    public ushort Mask;
+    /// <summary>Per block from the first, the channels stored (bit j: channel 16·b + j).</summary>
+    public ushort* Masks;
 
     /// <summary>Groups of P pixels, ≥ 1.</summary>
     public long Groups;
@@ -192,4 +225,7 @@ internal unsafe struct DepthwiseVnniArgs
     /// <summary>The first pixel's output at the block's first channel, and the bytes between pixels (C).</summary>
     public sbyte* Y;
     public long Ldc;
+
+    /// <summary>16-channel blocks to run, ≥ 1 (counted down by the kernel), and the bytes from one block's quads to the next's.</summary>
+    public long Blocks, BlockStride;
 }

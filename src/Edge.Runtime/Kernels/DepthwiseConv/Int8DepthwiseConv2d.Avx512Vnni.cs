@@ -4,7 +4,7 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 
 /// <summary>
 /// The depthwise filter on AVX-512 VNNI: the quad rows of DepthwiseQuadRows.cs and the generated kernels of
-/// DepthwiseVnniCode.cs, per output row and 16-channel block. Exact: <c>vpdpbusd</c> adds the four u8·s8 products of a
+/// DepthwiseVnniCode.cs, one call per output row over all its 16-channel blocks (the rows it brings in built first). Exact: <c>vpdpbusd</c> adds the four u8·s8 products of a
 /// quad to its int32 lane without saturation (each at most 255·127), so a pixel's lane ends with
 /// <c>Σ_t (x_t + 128)·w_t = Σ_t x_t·w_t + 128·Σ_t w_t</c> modulo 2^32 — the taps past KW in a quad meet weight 0 — and
 /// <see cref="VnniBias"/> (<c>bias − zp_x·Σw − 128·Σw</c>) makes it the contract's accumulator, as the other SIMD paths'
@@ -88,61 +88,65 @@ public sealed partial class Int8DepthwiseConv2d
             bias[ch] = unchecked(FoldedBias[ch] - 128 * sum);
         }
         (QuadWeights, VnniBias, QuadRows) = (weights, bias, new DepthwiseQuadRows(Shape, BlockChannels, InputZeroPoint));
+        _vnniMasks = new ushort[BlockChannels / Block];
+        for (int b = 0; b < _vnniMasks.Length; b++) _vnniMasks[b] = (ushort)((1 << Math.Min(Block, c - b * Block)) - 1);
     }
+
+    /// <summary>With <see cref="QuadRows"/>: per block, the channels it stores (all 16 but in a last partial block).</summary>
+    private ushort[] _vnniMasks = [];
 
     private static unsafe void VnniRows(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, int begin, int end)
     {
         var rows = op.QuadRows!;
         rows.Reset(scratch);
         var win = op.Shape.Window;
-        int c = op.Channels, outW = op.Shape.OutW, kh = win.KernelH, q = rows.Quads, pixelBytes = q * DepthwiseQuadRows.QuadBytes;
+        int c = op.Channels, outW = op.Shape.OutW, kh = win.KernelH, pixelBytes = rows.Quads * DepthwiseQuadRows.QuadBytes;
         var kernel = op._vnniKernel;
-        int group = op._vnniGroup;
+        int group = op._vnniGroup, tail = outW % group == 0 ? -1 : outW - group;
         Span<int> offsets = stackalloc int[DepthwiseVnniCode.MaxRows];
         var tables = op.VnniTables!;
         var stage = op.Output;
-        int tableStep = tables.Long ? 2 : 1; // the long stage's tables hold int64 lanes: 16 channels are 128 bytes
         fixed (byte* window = scratch)
         fixed (sbyte* y = output, w = op.QuadWeights)
         fixed (int* bias = op.VnniBias, pM = tables.Multiplier, pAdd = tables.Add, pShift = tables.Shift, pIndex = tables.Index)
+        fixed (ushort* masks = op._vnniMasks)
         {
-            DepthwiseVnniArgs args;
-            args.Index = pIndex;
-            args.ClampMin = stage.Clamp.Min;
-            args.ClampMax = stage.Clamp.Max;
-            args.Ldc = c;
+            // Block 0's pointers and the call's constants; the kernel advances its copy's pointers block by block.
+            DepthwiseVnniArgs start = default;
+            start.Index = pIndex;
+            start.ClampMin = stage.Clamp.Min;
+            start.ClampMax = stage.Clamp.Max;
+            start.Ldc = c;
+            start.BlockStride = rows.BlockStride;
+            start.Weights = w;
+            start.Bias = bias;
+            start.Multiplier = pM;
+            start.Add = pAdd;
+            start.Shift = pShift;
+            start.Masks = masks;
+            start.Blocks = rows.Blocks;
             for (int row = begin; row < end; row++)
             {
                 int pending = rows.Prepare(input, scratch, row, offsets);
+                for (int block = 0; pending != 0 && block < rows.Blocks; block++) rows.BuildBlock(scratch, pending, offsets, block);
                 sbyte* yr = y + (nint)row * outW * c;
-                for (int b = 0; b < c; b += Block)
+                var args = start;
+                Point(&args, window, offsets, kh, yr);
+                args.Groups = outW / group;
+                kernel(&args);
+                if (tail >= 0)
                 {
-                    int block = b / Block;
-                    if (pending != 0) rows.BuildBlock(scratch, pending, offsets, block);
-                    args.Weights = w + block * kh * pixelBytes;
-                    args.Bias = bias + b;
-                    args.Multiplier = pM + b;
-                    args.Add = pAdd + b * tableStep;
-                    args.Shift = pShift + b * tableStep;
-                    args.Mask = (ushort)((1 << Math.Min(Block, c - b)) - 1);
-                    byte* first = window + block * rows.BlockStride;
-                    Point(&args, first, offsets, kh, yr + b);
-                    args.Groups = outW / group;
+                    // The last group shifted back to end at the row's end: it recomputes pixels already stored, with the same bytes.
+                    args = start;
+                    Point(&args, window + (nint)tail * pixelBytes, offsets, kh, yr + (nint)tail * c);
+                    args.Groups = 1;
                     kernel(&args);
-                    if (outW % group != 0)
-                    {
-                        // The last group shifted back to end at the row's end: it recomputes pixels already stored, with the same bytes.
-                        int start = outW - group;
-                        Point(&args, first + (nint)start * pixelBytes, offsets, kh, yr + (nint)start * c + b);
-                        args.Groups = 1;
-                        kernel(&args);
-                    }
                 }
             }
         }
     }
 
-    /// <summary>Points the kernel's rows at the quads of its first pixel (<paramref name="first"/> + each row's offset) and its output at <paramref name="y"/>.</summary>
+    /// <summary>Points the kernel's rows at block 0's quads of its first pixel (<paramref name="first"/> + each row's offset) and its output at <paramref name="y"/>.</summary>
     private static unsafe void Point(DepthwiseVnniArgs* args, byte* first, ReadOnlySpan<int> offsets, int kernelH, sbyte* y)
     {
         for (int r = 0; r < kernelH; r++) args->Rows[r] = (long)(first + offsets[r]);
