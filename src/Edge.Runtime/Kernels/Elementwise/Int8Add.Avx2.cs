@@ -71,7 +71,8 @@ public sealed partial class Int8Add
     {
         var resolved = KernelPaths.Supported(path);
         if (resolved.IsX86())
-            return !OutputStage.FitsShort(OutputMultiplier) ? KernelPath.Vector128 : resolved >= KernelPath.Avx512BW ? KernelPath.Avx512BW : KernelPath.Avx2;
+            return !OutputStage.FitsShort(OutputMultiplier) ? KernelPath.Vector128
+                : KernelPaths.BelowVnni(resolved) >= KernelPath.Avx512BW ? KernelPath.Avx512BW : KernelPath.Avx2;
         return resolved == KernelPath.Scalar || !Vector128.IsHardwareAccelerated ? KernelPath.Scalar : KernelPath.Vector128;
     }
 

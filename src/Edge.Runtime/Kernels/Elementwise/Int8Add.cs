@@ -57,12 +57,13 @@ public sealed partial class Int8Add
     }
 
     /// <summary>
-    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated): Avx512BW and the
-    /// wider x86 paths run the AVX-512BW kernel, Avx2 and AvxVnni the AVX2 one, the ARM64 paths the Vector128 one.
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated): Avx512BW runs the
+    /// AVX-512BW kernel, and so does Avx512Vnni where the managed kernels run AVX-512 (<see cref="KernelPaths.BelowVnni"/>:
+    /// not on Zen 4), Avx2 and AvxVnni the AVX2 one, the ARM64 paths the Vector128 one.
     /// </summary>
     public static void Run(Int8Add op, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output, KernelPath path)
     {
-        if (path >= KernelPath.Avx512BW) RunAvx512BW(op, a, b, output);
+        if (KernelPaths.BelowVnni(path) >= KernelPath.Avx512BW) RunAvx512BW(op, a, b, output);
         else if (path >= KernelPath.Avx2) RunAvx2(op, a, b, output);
         else if (path >= KernelPath.Vector128) RunVector128(op, a, b, output);
         else RunScalar(op, a, b, output);

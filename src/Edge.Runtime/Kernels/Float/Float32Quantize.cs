@@ -42,7 +42,8 @@ public sealed partial class Float32Quantize
 
     /// <summary>
     /// The path <see cref="Strided"/> runs for <paramref name="path"/> on this machine: Avx512BW (for Avx512BW and above,
-    /// with AVX-512 VBMI), Avx2 (for Avx2 and above), Vector128 or Scalar.
+    /// with AVX-512 VBMI: on the VNNI path too, also where the other managed kernels run AVX2 — the division it falls back
+    /// to runs at one rate on both widths, and AVX-512 stores a block at once), Avx2 (for Avx2 and above), Vector128 or Scalar.
     /// </summary>
     public static KernelPath PathFor(KernelPath path)
     {

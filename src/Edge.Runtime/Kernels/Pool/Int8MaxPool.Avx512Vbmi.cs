@@ -42,8 +42,11 @@ public sealed partial class Int8MaxPool
             && 2 * s.OutW <= s.InW && 2 * s.OutH <= s.InH;
     }
 
-    /// <summary>Whether <see cref="RunRows"/> takes <see cref="PairRows"/> for <paramref name="path"/>: AVX-512 asked for and VBMI present.</summary>
-    private bool RunsPairRows(KernelPath path) => Pairs is not null && path >= KernelPath.Avx512BW && Avx512Vbmi.IsSupported;
+    /// <summary>
+    /// Whether <see cref="RunRows"/> takes <see cref="PairRows"/> for <paramref name="path"/>: AVX-512 asked for (Avx512Vnni
+    /// where the managed kernels run AVX-512, <see cref="KernelPaths.BelowVnni"/>: not on Zen 4) and VBMI present.
+    /// </summary>
+    private bool RunsPairRows(KernelPath path) => Pairs is not null && KernelPaths.BelowVnni(path) >= KernelPath.Avx512BW && Avx512Vbmi.IsSupported;
 
     private static unsafe void PairRows(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end)
     {
