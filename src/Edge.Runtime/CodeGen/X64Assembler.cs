@@ -249,6 +249,23 @@ internal sealed class X64Assembler
     /// <summary><c>vzeroupper</c> (VEX.128.0F.WIG 77): leaves no dirty upper state to slow later SSE code.</summary>
     public void Vzeroupper() => Emit(0xC5, 0xF8, 0x77);
 
+    /// <summary>The registers a System V function must preserve and the generated kernels use: rbx, rbp, r12–r15.</summary>
+    private static readonly Gpr[] CalleeSaved = [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
+
+    /// <summary>A kernel's entry: pushes the callee-saved registers (<see cref="Epilogue"/> restores them).</summary>
+    public void Prologue()
+    {
+        foreach (var r in CalleeSaved) Push(r);
+    }
+
+    /// <summary>A kernel's return: <c>vzeroupper</c> (no AVX-SSE transition penalty in the caller), the callee-saved registers popped, <c>ret</c>.</summary>
+    public void Epilogue()
+    {
+        Vzeroupper();
+        for (int i = CalleeSaved.Length - 1; i >= 0; i--) Pop(CalleeSaved[i]);
+        Ret();
+    }
+
     public void Ret() => Emit(0xC3);
 
     /// <summary>

@@ -120,6 +120,9 @@ public class X64AssemblerTests
         Assert.Equal("41bf80808080", Hex(a => a.MovImm32(Gpr.R15, 0x80808080)));
         Assert.Equal("4531ff", Hex(a => a.Zero(Gpr.R15)));
         Assert.Equal("5341545b415cc5f877c3", Hex(a => { a.Push(Gpr.Rbx); a.Push(Gpr.R12); a.Pop(Gpr.Rbx); a.Pop(Gpr.R12); a.Vzeroupper(); a.Ret(); }));
+        // push rbx, rbp, r12–r15 / vzeroupper, pop r15–r12, rbp, rbx, ret
+        Assert.Equal("53554154415541564157", Hex(a => a.Prologue()));
+        Assert.Equal("c5f877415f415e415d415c5d5bc3", Hex(a => a.Epilogue()));
     }
 
     [Fact]

@@ -47,8 +47,6 @@ internal static unsafe class PixelLaneCode
 
     private const int Weight0 = 16;
 
-    private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
-
     /// <summary>
     /// The machine code of <paramref name="k"/>: accumulators zmm0–15 (channel·Blocks + block), broadcast weights zmm16–23
     /// (two blocks: each weight quad serves both), the quads' indices zmm24–27, gathered quads zmm28–29, the blocks' window
@@ -60,7 +58,7 @@ internal static unsafe class PixelLaneCode
             throw new ArgumentOutOfRangeException(nameof(k), k, "no pixel-lane kernel for this shape");
         const int index0 = 24, quad0 = 28, window = 30;
         var asm = new X64Assembler();
-        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Prologue();
         asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.RowOffset);
         asm.MovLoad(Gpr.Rcx, Gpr.Rdi, PixelLaneArgs.RowStepOffset);
         asm.MovLoad(Gpr.R10, Gpr.Rdi, PixelLaneArgs.BlockStepOffset);
@@ -104,9 +102,7 @@ internal static unsafe class PixelLaneCode
             }
         }
         for (int acc = 0; acc < k.Channels * k.Blocks; acc++) asm.Store(Gpr.R9, 64 * acc, acc);
-        asm.Vzeroupper();
-        for (int i = SavedRegisters.Length - 1; i >= 0; i--) asm.Pop(SavedRegisters[i]);
-        asm.Ret();
+        asm.Epilogue();
         return asm.ToArray();
     }
 }

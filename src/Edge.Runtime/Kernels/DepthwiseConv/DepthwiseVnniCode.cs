@@ -65,7 +65,6 @@ internal static unsafe class DepthwiseVnniCode
         asm.MovStore(Gpr.Rdi, offset, Gpr.R15);
     }
 
-    private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
     private static Gpr[] RowRegisters => [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9, Gpr.R11, Gpr.Rbx];
     private const int X0 = 8, T0 = 30, T1 = 31;
 
@@ -82,7 +81,7 @@ internal static unsafe class DepthwiseVnniCode
         int add = c0 + 6, shift = c0 + 7, addOdd = c0 + 8, shiftOdd = c0 + 9;   // the long stage's odd tables: 30, 31 would clash
         if (kernel.Long ? shiftOdd >= T0 : shift >= T0) throw new InvalidOperationException("depthwise VNNI kernel: out of vector registers");
         var asm = new X64Assembler();
-        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Prologue();
         const Gpr args = Gpr.Rdi, y = Gpr.R10, ldc = Gpr.Rax, at = Gpr.R12, groups = Gpr.R14, t = Gpr.R15;
         asm.MovLoad(t, args, DepthwiseVnniArgs.IndexOffset);
         asm.Load(index, t, null, 0);
@@ -172,9 +171,7 @@ internal static unsafe class DepthwiseVnniCode
         asm.MovStore(args, DepthwiseVnniArgs.BlocksOffset, t);
         asm.Jnz(block);
 
-        asm.Vzeroupper();
-        for (int i = SavedRegisters.Length - 1; i >= 0; i--) asm.Pop(SavedRegisters[i]);
-        asm.Ret();
+        asm.Epilogue();
         return asm.ToArray();
     }
 }

@@ -148,7 +148,7 @@ internal static unsafe class VnniTileCode
         if (panels is < 1 or > MaxRowPanels) throw new ArgumentOutOfRangeException(nameof(panels));
         const int even = 0, odd = MaxRowPanels, x0 = 28, x1 = 29;
         var asm = new X64Assembler();
-        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Prologue();
         asm.MovImm32(Gpr.Rax, 0x80808080);
         asm.VpbroadcastdGpr(Bias128, Gpr.Rax);
         var b = RowPanelRegisters;
@@ -177,7 +177,7 @@ internal static unsafe class VnniTileCode
             asm.Vpaddd(even + p, even + p, odd + p);
             asm.Store(Gpr.R8, 64 * p, even + p);
         }
-        EmitReturn(asm);
+        asm.Epilogue();
         return asm.ToArray();
     }
 
@@ -202,7 +202,6 @@ internal static unsafe class VnniTileCode
         return [.. offsets.Select(o => (nint)(placed + o))];
     }
 
-    private static Gpr[] SavedRegisters => [Gpr.Rbx, Gpr.Rbp, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15];
     private static Gpr[] RowRegisters => [Gpr.Rdi, Gpr.R10, Gpr.R11, Gpr.Rax, Gpr.Rbx, Gpr.R12, Gpr.R13, Gpr.R14];
     private static Gpr[] PanelRegisters => [Gpr.Rdx, Gpr.R9];
     private const int Bias128 = 31, W0 = 24, X0 = 26; // accumulators 0–15, weights 24–25, row quads 26–29
@@ -212,11 +211,11 @@ internal static unsafe class VnniTileCode
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         var asm = new X64Assembler();
-        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Prologue();
         asm.Mov(Gpr.Rbp, Gpr.Rcx);
         EmitSums(asm, panels, unsignedA);
         for (int acc = 0; acc < Rows * panels; acc++) asm.Store(Gpr.R8, acc * 64, acc);
-        EmitReturn(asm);
+        asm.Epilogue();
         return asm.ToArray();
     }
 
@@ -229,7 +228,7 @@ internal static unsafe class VnniTileCode
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         var asm = new X64Assembler();
-        foreach (var r in SavedRegisters) asm.Push(r);
+        asm.Prologue();
         asm.Mov(Gpr.Rbp, Gpr.Rdi);
         asm.Mov(Gpr.R8, Gpr.Rsi);
         asm.KmovwLoad(1, Gpr.R8, VnniStageArgs.MaskOffset);
@@ -251,7 +250,7 @@ internal static unsafe class VnniTileCode
         asm.Dec(Gpr.Rax);
         asm.MovStore(Gpr.R8, VnniStageArgs.TilesOffset, Gpr.Rax);
         asm.Jnz(tile);
-        EmitReturn(asm);
+        asm.Epilogue();
         return asm.ToArray();
     }
 
@@ -289,13 +288,6 @@ internal static unsafe class VnniTileCode
         asm.AddLoad(Gpr.R15, Gpr.Rbp, VnniTileShape.JumpOffset);
         asm.Dec(Gpr.Rsi);
         asm.Jnz(segment);
-    }
-
-    private static void EmitReturn(X64Assembler asm)
-    {
-        asm.Vzeroupper();
-        for (int i = SavedRegisters.Length - 1; i >= 0; i--) asm.Pop(SavedRegisters[i]);
-        asm.Ret();
     }
 }
 
