@@ -188,7 +188,7 @@ public sealed partial class EdgeSession
         _current = op;
         try
         {
-            _pool!.Run(this, items);
+            _pool!.Run(this, items, op.ChunksPerThread);
         }
         finally
         {

@@ -88,8 +88,12 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> over [0, <paramref name="items"/>) on up to <see cref="Threads"/> threads.</summary>
-    public void Run(IWorkRanges body, int items)
+    /// <summary>
+    /// Runs <paramref name="body"/> over [0, <paramref name="items"/>) on up to <see cref="Threads"/> threads, in about
+    /// <paramref name="chunksPerThread"/> chunks per thread (1: one range per thread, for a body whose every range pays a
+    /// setup — the depthwise kernels rebuild their input rows — more than a slow thread's share costs).
+    /// </summary>
+    public void Run(IWorkRanges body, int items, int chunksPerThread = ChunksPerThread)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (items <= 1)
@@ -99,7 +103,8 @@ internal sealed class WorkerPool : IDisposable
         }
         _body = body;
         _items = items;
-        _chunk = Math.Max(1, (items + Threads * ChunksPerThread - 1) / (Threads * ChunksPerThread));
+        int chunks = Threads * Math.Max(1, chunksPerThread);
+        _chunk = Math.Max(1, (items + chunks - 1) / chunks);
         Volatile.Write(ref _next, 0);
         _failure = null;
         // Every worker acknowledges every job (those past the last part without running anything), so no field of this

@@ -114,6 +114,14 @@ internal sealed class Int8DepthwiseConvOp(OpReader r, Int8DepthwiseConv2d kernel
     /// </summary>
     internal const int RowsPerItem = 4;
 
+    /// <summary>
+    /// One range per thread: each range rebuilds the input rows of its first output row and resets its row window, which
+    /// the pool's default of four chunks per thread paid four times (a harness splitting one layer over 2 threads,
+    /// medians of 7 alternated runs, 4-row chunks / one range per thread: 56²×144 76.4 / 61.0 µs, 28²×192 32.9 / 25.8,
+    /// 14²×384 15.9 / 13.7; one thread 106, 30.6, 21.1), bench/RESULTS.md.
+    /// </summary>
+    public override int ChunksPerThread => 1;
+
     /// <summary>Blocks of <see cref="RowsPerItem"/> output rows (of Batch·OutH), when the operator is large enough to split.</summary>
     public override int WorkItems => (long)KernelOp.Shape.OutputLength * KernelOp.Taps >= MinWorkToSplit ? (KernelOp.RowCount + RowsPerItem - 1) / RowsPerItem : 1;
 

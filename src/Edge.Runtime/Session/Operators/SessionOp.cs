@@ -58,6 +58,12 @@ internal abstract class SessionOp
     public virtual int WorkItems => 1;
 
     /// <summary>
+    /// Ranges per thread the pool cuts <see cref="WorkItems"/> into (<see cref="Threading.WorkerPool.Run"/>): several by
+    /// default, so that a thread slowed down takes fewer; 1 for an operator whose every range pays a setup.
+    /// </summary>
+    public virtual int ChunksPerThread => 4;
+
+    /// <summary>
     /// The least work (multiply-adds, or window taps for pools) an operator splits across threads for: 2^18, about 5 µs
     /// of a fast kernel on one core. Below it, handing out the parts costs about what it saves (measured: LeNet-5 at 2
     /// threads took 0.044–0.092 ms against 0.032–0.048 ms at 1 when its 10^4–10^5-MAC layers were split).
