@@ -40,7 +40,7 @@ internal sealed class WorkerPool : IDisposable
     /// Chunks per thread: enough that a thread running at half speed for a while costs at most about a chunk, few enough
     /// that the per-call setup of a range (a convolution's row window, the depthwise pair rows) stays small.
     /// </summary>
-    private const int ChunksPerThread = 4;
+    public const int ChunksPerThread = 4;
 
     private IWorkRanges? _body;
     private int _items, _chunk;

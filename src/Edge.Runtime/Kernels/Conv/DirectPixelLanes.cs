@@ -32,8 +32,7 @@ internal sealed class DirectPixelLanes
     private readonly int[] _bias;
     private readonly byte[] _indices;
     private readonly byte[] _transpose;
-    private readonly int[] _multiplier, _add, _shift;
-    private readonly bool[] _short;
+    /// <summary>The layer's output stage; its short-form tables (<c>OutputStage.ShortTables</c>) give each channel's constants.</summary>
     private readonly OutputStage _stage;
     private readonly unsafe delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> _one, _two;
 
@@ -67,12 +66,7 @@ internal sealed class DirectPixelLanes
             int p = i / oc, c = i % oc;
             _transpose[i] = (byte)(c / 4 * 64 + p / 4 * 16 + c % 4 * 4 + p % 4);
         }
-        (_multiplier, _add, _shift, _short, _stage) = (new int[oc], new int[oc], new int[oc], new bool[oc], stage);
-        for (int c = 0; c < oc; c++)
-        {
-            _short[c] = OutputStage.FitsShort(stage.Multipliers[c]);
-            if (_short[c]) (_multiplier[c], _shift[c], _add[c]) = OutputStage.ShortConstants(stage.Multipliers[c]);
-        }
+        _stage = stage;
     }
 
     public Conv2dShape Shape { get; }
@@ -108,7 +102,6 @@ internal sealed class DirectPixelLanes
     {
         var s = Shape;
         var rows = op.RowWindow!;
-        var stage = op.Output;
         int pixels = s.OutH * s.OutW, oc = s.OutChannels;
         Guard.Length(sums.Length, 2 * Lanes * oc, "pixel-lane sums");
         fixed (byte* window = scratch)
@@ -134,8 +127,8 @@ internal sealed class DirectPixelLanes
                     args.Row = row + (nint)i * PixelStep;
                     (blocks == 2 ? _two : _one)(&args);
                     sbyte* yb = y + (nint)(m + i) * oc;
-                    Stage(stage, ref MemoryMarshal.GetReference(sums), blocks, 0, Math.Min(Lanes, left), yb);
-                    if (blocks == 2) Stage(stage, ref MemoryMarshal.GetReference(sums), blocks, 1, left - Lanes, yb + Lanes * oc);
+                    Stage(ref MemoryMarshal.GetReference(sums), blocks, 0, Math.Min(Lanes, left), yb);
+                    if (blocks == 2) Stage(ref MemoryMarshal.GetReference(sums), blocks, 1, left - Lanes, yb + Lanes * oc);
                 }
                 m += count;
             }
@@ -148,8 +141,9 @@ internal sealed class DirectPixelLanes
     /// at byte <c>64g + 16·(p / 4) + 4·(c mod 4) + p mod 4</c>; then one <c>vpermt2b</c> per 64 output bytes puts them in
     /// [pixel][channel] order, and the first <paramref name="count"/> pixels are stored at <paramref name="y"/>.
     /// </summary>
-    private unsafe void Stage(OutputStage stage, ref int sums, int blocks, int block, int count, sbyte* y)
+    private unsafe void Stage(ref int sums, int blocks, int block, int count, sbyte* y)
     {
+        var stage = _stage;
         int oc = Shape.OutChannels;
         var zp = Vector512.Create(stage.OutputZeroPoint);
         ref int first = ref Unsafe.Add(ref sums, block * Lanes);
@@ -182,9 +176,10 @@ internal sealed class DirectPixelLanes
     {
         if (c >= oc) return default;
         var acc = Vector512.LoadUnsafe(ref first, (nuint)(c * blocks * Lanes));
-        if (!_short[c]) return General(acc, c);
-        var multiplier = Vector512.Create(_multiplier[c]);
-        return new OutputStage.ShortLanes16(multiplier, multiplier, Vector512.Create(_add[c]), Vector512.Create((uint)_shift[c])).Requantize(acc) + zp;
+        if (!OutputStage.FitsShort(_stage.Multipliers[c])) return General(acc, c);
+        var (m, add, shift) = _stage.ShortTables;
+        var multiplier = Vector512.Create(m[c]);
+        return new OutputStage.ShortLanes16(multiplier, multiplier, Vector512.Create(add[c]), Vector512.Create((uint)shift[c])).Requantize(acc) + zp;
     }
 
     /// <summary>

@@ -40,8 +40,10 @@ public sealed partial class Int8Conv2d
                 ? new WindowCopies(w.KernelH, rowStep, 1, w.KernelW * shape.InChannels, 0)
                 : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
             Direct = DirectPairs.For(shape, panels, RowWindow);
-            Vnni = DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow);
+            // The VNNI path runs one direct kernel: pixels in the lanes where they suit, else DirectVnni (whose repacked
+            // weights are then not built for nothing).
             PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
+            Vnni = PixelLanes is null ? DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow) : null;
         }
         Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
     }

@@ -61,7 +61,7 @@ internal abstract class SessionOp
     /// Ranges per thread the pool cuts <see cref="WorkItems"/> into (<see cref="Threading.WorkerPool.Run"/>): several by
     /// default, so that a thread slowed down takes fewer; 1 for an operator whose every range pays a setup.
     /// </summary>
-    public virtual int ChunksPerThread => 4;
+    public virtual int ChunksPerThread => Threading.WorkerPool.ChunksPerThread;
 
     /// <summary>
     /// The least work (multiply-adds, or window taps for pools) an operator splits across threads for: 2^18, about 5 µs
