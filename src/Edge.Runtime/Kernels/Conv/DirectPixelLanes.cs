@@ -32,8 +32,9 @@ internal sealed class DirectPixelLanes
     private readonly int[] _bias;
     private readonly byte[] _indices;
     private readonly byte[] _transpose;
-    /// <summary>The layer's output stage; its short-form tables (<c>OutputStage.ShortTables</c>) give each channel's constants.</summary>
+    /// <summary>The layer's output stage, and its short-form tables (<c>OutputStage.ShortTables</c>: each channel's M, rounding add, shift).</summary>
     private readonly OutputStage _stage;
+    private readonly int[] _multiplier, _add, _shift;
     private readonly unsafe delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> _one, _two;
 
     private unsafe DirectPixelLanes(Conv2dShape shape, GemmPanels panels, OutputStage stage, ConvRowWindow rows, int quads,
@@ -67,6 +68,7 @@ internal sealed class DirectPixelLanes
             _transpose[i] = (byte)(c / 4 * 64 + p / 4 * 16 + c % 4 * 4 + p % 4);
         }
         _stage = stage;
+        (_multiplier, _add, _shift) = stage.ShortTables;
     }
 
     public Conv2dShape Shape { get; }
@@ -177,9 +179,8 @@ internal sealed class DirectPixelLanes
         if (c >= oc) return default;
         var acc = Vector512.LoadUnsafe(ref first, (nuint)(c * blocks * Lanes));
         if (!OutputStage.FitsShort(_stage.Multipliers[c])) return General(acc, c);
-        var (m, add, shift) = _stage.ShortTables;
-        var multiplier = Vector512.Create(m[c]);
-        return new OutputStage.ShortLanes16(multiplier, multiplier, Vector512.Create(add[c]), Vector512.Create((uint)shift[c])).Requantize(acc) + zp;
+        var multiplier = Vector512.Create(_multiplier[c]);
+        return new OutputStage.ShortLanes16(multiplier, multiplier, Vector512.Create(_add[c]), Vector512.Create((uint)_shift[c])).Requantize(acc) + zp;
     }
 
     /// <summary>
