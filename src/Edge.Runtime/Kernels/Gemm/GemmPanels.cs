@@ -33,15 +33,20 @@ internal sealed class GemmPanels
     /// <summary>Bytes of one quad of a panel (16 channels × 4 k).</summary>
     public const int QuadBytes = Width * 4;
 
-    private GemmPanels(sbyte[] data, int[] foldedBias, int[] vnniBias, int groups, int channelsPerGroup, int k)
+    private GemmPanels(AlignedArray<sbyte> data, int[] foldedBias, int[] vnniBias, int groups, int channelsPerGroup, int k)
     {
-        (Data, FoldedBias, VnniBias, Groups, ChannelsPerGroup, K) = (data, foldedBias, vnniBias, groups, channelsPerGroup, k);
+        (_data, FoldedBias, VnniBias, Groups, ChannelsPerGroup, K) = (data, foldedBias, vnniBias, groups, channelsPerGroup, k);
         KPadded = Pad(k);
         PanelsPerGroup = (channelsPerGroup + Width - 1) / Width;
     }
 
-    /// <summary>[Groups][PanelsPerGroup][KPadded/4][16][4] int8, see the type's summary.</summary>
-    public sbyte[] Data { get; }
+    private readonly AlignedArray<sbyte> _data;
+
+    /// <summary>
+    /// [Groups][PanelsPerGroup][KPadded/4][16][4] int8, see the type's summary; pinned, from a 64-byte boundary, so every
+    /// quad is one cache line (<see cref="AlignedArray{T}"/>).
+    /// </summary>
+    public Span<sbyte> Data => _data.Span;
 
     /// <summary><c>bias[c] − zp_x·Σ_k w[c][k]</c> (wrapping in int32, as the contract's accumulator), [Groups][PanelsPerGroup·16].</summary>
     public int[] FoldedBias { get; }
@@ -82,7 +87,8 @@ internal sealed class GemmPanels
         PackedWeights.CheckSymmetric(weights);
         if (!bias.IsEmpty) Guard.SameLength(bias.Length, channels, "bias");
         int kp = Pad(k), panels = (channelsPerGroup + Width - 1) / Width;
-        var data = new sbyte[groups * panels * Width * kp];
+        var data = new AlignedArray<sbyte>(groups * panels * Width * kp);
+        var packed = data.Span;
         var folded = new int[groups * panels * Width];
         var vnni = new int[groups * panels * Width];
         for (int g = 0; g < groups; g++)
@@ -94,7 +100,7 @@ internal sealed class GemmPanels
                 {
                     sbyte w = weights[c * k + i];
                     sum += w;
-                    data[((g * panels + p) * (kp / 4) + i / 4) * QuadBytes + lane * 4 + i % 4] = w;
+                    packed[((g * panels + p) * (kp / 4) + i / 4) * QuadBytes + lane * 4 + i % 4] = w;
                 }
                 folded[g * panels * Width + n] = unchecked((bias.IsEmpty ? 0 : bias[c]) - inputZeroPoint * sum);
                 vnni[g * panels * Width + n] = unchecked(folded[g * panels * Width + n] - 128 * sum);

@@ -68,7 +68,7 @@ internal static partial class Int8GemmTile
     public static void Run(KernelPath path, GemmPanels w, OutputStage stage, int group, int rows, ref sbyte a, nint lda,
         int panelBegin, int panelEnd, ref sbyte y, nint ldc, Span<int> tile)
     {
-        ref sbyte b0 = ref MemoryMarshal.GetArrayDataReference(w.Data);
+        ref sbyte b0 = ref MemoryMarshal.GetReference(w.Data);
         ref int t = ref MemoryMarshal.GetReference(tile);
         int quads = w.KPadded / 4;
         bool one = rows == 1;
