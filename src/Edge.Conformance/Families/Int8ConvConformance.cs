@@ -118,6 +118,8 @@ public static class Int8ConvConformance
             var window = new Window2d(kh, kw, 1 + (oc + c) % 2, stride, kh / 2, kw / 2, (kh - 1) / 2, (kw - 1) / 2, dh, 1);
             int width = (outW - 1) * stride + kw - kw / 2 - (kw - 1) / 2, height = 3 + kh + oc % 3;
             cases.Add(new ConvParameters(1 + oc % 2, height, width, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 2 == 1, false));
+            // Every channel on the short stage too: the generated kernels then run the stage and the stores themselves.
+            cases.Add(new ConvParameters(1 + oc % 2, height, width, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 4 == 3, false, AllShort: true));
         }
 
         // Wrapping accumulators at the extreme zero points.
@@ -130,27 +132,32 @@ public static class Int8ConvConformance
 
     /// <summary>One convolution case's parameters, printed in full on failure.</summary>
     private readonly record struct ConvParameters(int Batch, int H, int W, int InChannels, int OutChannels, Window2d Window, int Group,
-        int Seed, int InputZeroPoint, bool Extreme, bool Clamped, bool Wrap);
+        int Seed, int InputZeroPoint, bool Extreme, bool Clamped, bool Wrap, bool AllShort = false);
 
     private static ConformanceCase Case(string family, KernelPath path, ConvParameters p)
     {
         var shape = new Conv2dShape(p.Batch, p.H, p.W, p.InChannels, p.OutChannels, p.Window, p.Group);
-        return new(family, $"{shape} seed {p.Seed} zp_x {p.InputZeroPoint} extreme {p.Extreme} clamped {p.Clamped} wrapping {p.Wrap}", () =>
+        return new(family, $"{shape} seed {p.Seed} zp_x {p.InputZeroPoint} extreme {p.Extreme} clamped {p.Clamped} wrapping {p.Wrap}{(p.AllShort ? " short stage" : "")}", () =>
         {
             var rng = new Random(p.Seed);
             var input = Data.Activations(rng, shape.InputLength, p.Extreme);
             var weights = Data.Weights(rng, shape.OutChannels * shape.KernelLength, p.Extreme);
             var bias = Data.Bias(rng, shape.OutChannels, shape.KernelLength, p.Wrap);
-            var stage = Data.Stage(rng, shape.OutChannels, shape.KernelLength, p.Clamped, p.Wrap);
+            var stage = Data.Stage(rng, shape.OutChannels, shape.KernelLength, p.Clamped, p.Wrap, p.AllShort);
             var op = Int8Conv2d.Prepare(shape, weights, bias, p.InputZeroPoint, stage);
             var reference = new sbyte[shape.OutputLength];
             Int8Conv2d.RunScalar(op, input, reference, []);
-            var actual = new sbyte[shape.OutputLength];
+            // The output with a guard after it: a kernel's masked stores must end at the tensor's last byte.
+            var guarded = new sbyte[shape.OutputLength + Guard];
+            guarded.AsSpan(shape.OutputLength).Fill(GuardByte);
+            var actual = guarded.AsSpan(0, shape.OutputLength);
             var scratch = new byte[op.ScratchLength];
             Int8Conv2d.Run(op, input, actual, scratch, path);
             var locate = Compare.Nhwc(shape.OutH, shape.OutW, shape.OutChannels);
             var difference = Compare.FirstDifference<sbyte>(reference, actual, locate);
             if (difference is not null) return difference;
+            int past = guarded.AsSpan(shape.OutputLength).IndexOfAnyExcept(GuardByte);
+            if (past >= 0) return $"wrote past the output's end (guard byte {past})";
             if (Int8Conv2d.PathFor(path) == KernelPath.Scalar) return null;
             foreach (var split in Data.Splits(rng, op.WorkItems))
             {
@@ -162,6 +169,9 @@ public static class Int8ConvConformance
             return null;
         });
     }
+
+    private const int Guard = 128;
+    private const sbyte GuardByte = 0x5A;
 
     private static int ZeroPoint(int seed) => (seed % 4) switch { 0 => -128, 1 => 0, 2 => 127, _ => seed * 37 % 255 - 128 };
 }

@@ -113,13 +113,15 @@ internal static class Data
     /// <summary>
     /// Per-channel multipliers that map accumulators of K products to a spread of int8 values (one channel near 1, so that
     /// the clamp bites), a random output zero point, and a clamp that is active (<paramref name="clamped"/>) or full.
+    /// <paramref name="allShort"/>: every multiplier below 1/4 (the short stage's range: kernels that run the stage in
+    /// generated code only for such layers take their fused path then).
     /// </summary>
-    public static OutputStage Stage(Random rng, int n, int k, bool clamped, bool wrap)
+    public static OutputStage Stage(Random rng, int n, int k, bool clamped, bool wrap, bool allShort = false)
     {
         var q = new QuantizedMultiplier[n];
         double typical = wrap ? 1e-9 : 45.0 / (73.0 * 73.0 * Math.Sqrt(k) + 1);
         for (int i = 0; i < n; i++)
-            q[i] = QuantizedMultiplier.FromReal(i == n / 2 ? 0.9 : Math.Min(0.99, typical * (0.5 + 1.5 * rng.NextDouble())));
+            q[i] = QuantizedMultiplier.FromReal(i == n / 2 && !allShort ? 0.9 : Math.Min(allShort ? 0.2 : 0.99, typical * (0.5 + 1.5 * rng.NextDouble())));
         int zp = rng.Next(-128, 128);
         var clamp = clamped ? new ClampRange(Math.Max(-128, zp - 30 - rng.Next(40)), Math.Min(127, zp + 30 + rng.Next(40))) : ClampRange.Full;
         if (clamp.Min > clamp.Max) clamp = ClampRange.Full;

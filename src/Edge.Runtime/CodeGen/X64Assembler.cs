@@ -98,6 +98,37 @@ internal sealed class X64Assembler
     /// </summary>
     public void VpmovsdbStore(Gpr @base, int disp, int src, int mask) => EvexMem(map: 2, pp: 2, opcode: 0x21, src, @base, null, disp, scaleN: 16, mask: mask);
 
+    /// <summary><c>vpackssdw zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W0 6B /r): per 128-bit lane, a's four dwords then b's as words, signed saturation.</summary>
+    public void Vpackssdw(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0x6B, dst, a, b);
+
+    /// <summary><c>vpacksswb zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.WIG 63 /r): per 128-bit lane, a's eight words then b's as bytes, signed saturation.</summary>
+    public void Vpacksswb(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0x63, dst, a, b);
+
+    /// <summary><c>vpmaxsb</c> (EVEX.512.66.0F38.WIG 3C /r).</summary>
+    public void Vpmaxsb(int dst, int a, int b) => EvexRegs(map: 2, pp: 1, opcode: 0x3C, dst, a, b);
+
+    /// <summary><c>vpminsb</c> (EVEX.512.66.0F38.WIG 38 /r).</summary>
+    public void Vpminsb(int dst, int a, int b) => EvexRegs(map: 2, pp: 1, opcode: 0x38, dst, a, b);
+
+    /// <summary><c>vpermt2b zmm<paramref name="table"/>, zmm<paramref name="index"/>, zmm<paramref name="second"/></c> (EVEX.512.66.0F38.W0 7D /r, AVX-512 VBMI): byte i ← index[i] mod 128 &lt; 64 ? table[·] : second[· − 64].</summary>
+    public void Vpermt2b(int table, int index, int second) => EvexRegs(map: 2, pp: 1, opcode: 0x7D, table, index, second);
+
+    /// <summary><c>vmovdqu8 [base + disp] {k<paramref name="mask"/>}, zmm<paramref name="src"/></c> (EVEX.512.F2.0F.W0 7F /r, disp8 × 64): the bytes whose mask bits are set.</summary>
+    public void StoreBytesMasked(Gpr @base, int disp, int src, int mask)
+    {
+        if (mask is < 1 or > 7) throw new ArgumentOutOfRangeException(nameof(mask), mask, "A write mask is k1–k7.");
+        EvexMem(map: 1, pp: 3, opcode: 0x7F, src, @base, null, disp, scaleN: 64, mask: mask);
+    }
+
+    /// <summary><c>kmovq k<paramref name="k"/>, qword [base + disp]</c> (VEX.L0.0F.W1 90 /r, always the three-byte VEX: W1).</summary>
+    public void KmovqLoad(int k, Gpr @base, int disp)
+    {
+        if (k is < 1 or > 7) throw new ArgumentOutOfRangeException(nameof(k), k, "A write mask is k1–k7.");
+        int b = (int)@base;
+        Emit(0xC4, (byte)(0xC0 | (Inv(b, 3) << 5) | 0x01), 0xF8, 0x90);   // R̄ X̄ B̄ m-mmmm = 0F, then W=1 vvvv̄ L pp
+        ModRmMemory(k, b, null, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
+    }
+
     /// <summary><c>kmovw k<paramref name="k"/>, word [base + disp]</c> (VEX.L0.0F.W0 90 /r).</summary>
     public void KmovwLoad(int k, Gpr @base, int disp)
     {

@@ -106,6 +106,27 @@ public class X64AssemblerTests
     }
 
     [Fact]
+    public void Narrowing_and_store_forms_match_gnu_as()
+    {
+        Assert.Equal("62617d486bd9", Hex(a => a.Vpackssdw(27, 0, 1)));
+        Assert.Equal("62d10d486bdf", Hex(a => a.Vpackssdw(3, 14, 15)));
+        Assert.Equal("6201254063ec", Hex(a => a.Vpacksswb(29, 27, 28)));
+        Assert.Equal("62f16d4863cb", Hex(a => a.Vpacksswb(1, 2, 3)));
+        Assert.Equal("622215403cef", Hex(a => a.Vpmaxsb(29, 29, 23)));
+        Assert.Equal("62f26d483ccb", Hex(a => a.Vpmaxsb(1, 2, 3)));
+        Assert.Equal("62020d4038f0", Hex(a => a.Vpminsb(30, 30, 24)));
+        Assert.Equal("62f26d4838cb", Hex(a => a.Vpminsb(1, 2, 3)));
+        Assert.Equal("628235407de6", Hex(a => a.Vpermt2b(20, 25, 30)));
+        Assert.Equal("62f26d487dcb", Hex(a => a.Vpermt2b(1, 2, 3)));
+        Assert.Equal("62c17f4a7f22", Hex(a => a.StoreBytesMasked(Gpr.R10, 0, 20, mask: 2)));          // [r10]{k2}
+        Assert.Equal("62417f4b7f6a01", Hex(a => a.StoreBytesMasked(Gpr.R10, 64, 29, mask: 3)));       // [r10+0x40]{k3}: disp8 × 64
+        Assert.Equal("62f17f4a7f8844000000", Hex(a => a.StoreBytesMasked(Gpr.Rax, 0x44, 1, mask: 2))); // [rax+0x44]: disp32
+        Assert.Equal("c4e1f8905760", Hex(a => a.KmovqLoad(2, Gpr.Rdi, 96)));
+        Assert.Equal("c4c1f8905868", Hex(a => a.KmovqLoad(3, Gpr.R8, 104)));                          // B̄ clear for r8
+        Assert.Equal("c4e1f8900f", Hex(a => a.KmovqLoad(1, Gpr.Rdi, 0)));
+    }
+
+    [Fact]
     public void Scalar_forms_match_gnu_as()
     {
         Assert.Equal("4c8d1437", Hex(a => a.Lea(Gpr.R10, Gpr.Rdi, Gpr.Rsi)));

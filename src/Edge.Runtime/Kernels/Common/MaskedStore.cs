@@ -15,6 +15,9 @@ internal static class MaskedStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<sbyte> FirstMask(int count) => Vector512.LessThan(Ramp, Vector512.Create((sbyte)count));
 
+    /// <summary>The first <paramref name="count"/> (0–64) bits set: a k-register mask of that many byte lanes.</summary>
+    public static ulong FirstBits(int count) => count >= 64 ? ulong.MaxValue : (1UL << count) - 1;
+
     /// <summary>Bytes [0, <paramref name="count"/>) of <paramref name="v"/> to <paramref name="y"/>, 1 ≤ count ≤ 64.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void First(sbyte* y, Vector512<sbyte> v, int count)

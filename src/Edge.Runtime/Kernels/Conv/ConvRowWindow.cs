@@ -99,10 +99,11 @@ internal sealed class ConvRowWindow
         var s = Shape;
         var win = s.Window;
         ref long tags = ref Unsafe.As<byte, long>(ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), Offset));
-        int u0 = oh * win.StrideH, rowBytes = s.InW * s.InChannels;
-        for (int kh = 0; kh < win.KernelH; kh++)
+        int u0 = oh * win.StrideH, rowBytes = s.InW * s.InChannels, slot0 = u0 % Ring;
+        // Ring ≥ (KH − 1)·dH + 1, so stepping a slot by dH passes the ring's end at most once.
+        for (int kh = 0, slot = slot0; kh < win.KernelH; kh++, slot = slot + win.DilationH >= Ring ? slot + win.DilationH - Ring : slot + win.DilationH)
         {
-            int u = u0 + kh * win.DilationH, slot = u % Ring;
+            int u = u0 + kh * win.DilationH;
             long tag = (long)n * VirtualHeight + u + 1;
             if (Unsafe.Add(ref tags, slot) == tag) continue;
             Unsafe.Add(ref tags, slot) = tag;
@@ -113,17 +114,34 @@ internal sealed class ConvRowWindow
             else MemoryMarshal.AsBytes(input.Slice((n * s.InH + ih) * rowBytes, rowBytes)).CopyTo(dst);
             if (slot <= Reach - 2) dst.CopyTo(scratch.Slice(SlotsOffset + (slot + Ring) * RowStride + win.PadLeft * s.InChannels, rowBytes));
         }
-        return SlotsOffset + u0 % Ring * RowStride;
+        return SlotsOffset + slot0 * RowStride;
     }
 
-    /// <summary><paramref name="source"/> XOR 0x80 into <paramref name="destination"/> (as long): int8 to <c>u = x + 128</c>.</summary>
+    /// <summary>
+    /// <paramref name="source"/> XOR 0x80 into <paramref name="destination"/>: int8 to <c>u = x + 128</c>. Whole vectors,
+    /// the last one overlapping the one before it (the two buffers are distinct), so a short row (LeNet's 28 bytes) is two
+    /// 16-byte operations, not 28 scalar ones.
+    /// </summary>
     private static void FlipCopy(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (var flip = Vector256.Create((byte)0x80); i + 32 <= source.Length; i += 32)
-                (Vector256.Create(source.Slice(i, 32)) ^ flip).CopyTo(destination.Slice(i, 32));
-        for (; i < source.Length; i++) destination[i] = (byte)(source[i] ^ 0x80);
+        int n = source.Length;
+        ref byte x = ref MemoryMarshal.GetReference(source);
+        ref byte y = ref MemoryMarshal.GetReference(destination);
+        if (destination.Length < n) throw new ArgumentException("destination shorter than source", nameof(destination));
+        if (Vector256.IsHardwareAccelerated && n >= 32)
+        {
+            var flip = Vector256.Create((byte)0x80);
+            for (int i = 0; i < n - 32; i += 32) (Vector256.LoadUnsafe(ref x, (nuint)i) ^ flip).StoreUnsafe(ref y, (nuint)i);
+            (Vector256.LoadUnsafe(ref x, (nuint)(n - 32)) ^ flip).StoreUnsafe(ref y, (nuint)(n - 32));
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= 16)
+        {
+            var flip = Vector128.Create((byte)0x80);
+            for (int i = 0; i < n - 16; i += 16) (Vector128.LoadUnsafe(ref x, (nuint)i) ^ flip).StoreUnsafe(ref y, (nuint)i);
+            (Vector128.LoadUnsafe(ref x, (nuint)(n - 16)) ^ flip).StoreUnsafe(ref y, (nuint)(n - 16));
+        }
+        else
+            for (int i = 0; i < n; i++) Unsafe.Add(ref y, i) = (byte)(Unsafe.Add(ref x, i) ^ 0x80);
     }
 
 }

@@ -93,11 +93,20 @@ internal sealed class DirectPixelLanes
         if (!PixelLaneCode.IsSupported || rows is null || shape.Group != 1 || win.DilationW != 1) return null;
         if (oc > PixelLaneCode.MaxChannels || shape.OutW < Math.Max(8, oc) || quads > PixelLaneCode.MaxQuads || win.KernelH > PixelLaneCode.MaxRows) return null;
         if ((Lanes - 1) * win.StrideW * shape.InChannels + 4 * quads > 64) return null;
-        var one = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 1));
-        var two = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2));
+        // Every channel on the short stage: the stage runs in the generated code; else the sums come back to the managed one.
+        bool staged = Array.TrueForAll(stage.Multipliers, OutputStage.FitsShort);
+        bool low = staged && stage.Clamp.Min > sbyte.MinValue, high = staged && stage.Clamp.Max < sbyte.MaxValue;
+        var one = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 1, staged, low, high));
+        var two = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2, staged, low, high));
         if (one == null || two == null) return null;
-        return new DirectPixelLanes(shape, panels, stage, rows, quads, one, two);
+        return new DirectPixelLanes(shape, panels, stage, rows, quads, one, two) { Staged = staged };
     }
+
+    /// <summary>Whether the generated kernels run the output stage and store the bytes (every channel on the short stage).</summary>
+    public bool Staged { get; private init; }
+
+    /// <summary>A clamp bound's byte in each of a dword's four bytes, for a broadcast to every byte lane.</summary>
+    private static int Bytes4(int bound) => (byte)bound * 0x01010101;
 
     /// <summary>Output pixels [<paramref name="m0"/>, <paramref name="m1"/>), every channel, an output row segment at a time.</summary>
     public unsafe void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, Span<int> sums, int m0, int m1)
@@ -108,27 +117,53 @@ internal sealed class DirectPixelLanes
         Guard.Length(sums.Length, 2 * Lanes * oc, "pixel-lane sums");
         fixed (byte* window = scratch)
         fixed (sbyte* weights = _weights, y = output)
-        fixed (int* bias = _bias, pSums = sums)
-        fixed (byte* indices = _indices)
+        fixed (int* bias = _bias, pSums = sums, pM = _multiplier, pAdd = _add, pShift = _shift, pHigh = VnniTileCode.HighDwords)
+        fixed (byte* indices = _indices, transpose = _transpose)
         {
-            PixelLaneArgs args;
+            PixelLaneArgs args = default;
             args.RowStep = RowStep;
             args.BlockStep = Lanes * PixelStep;
             args.Weights = weights;
             args.Bias = bias;
             args.Indices = indices;
             args.Sums = pSums;
-            for (int m = m0; m < m1;)
+            args.Multiplier = pM;
+            args.Add = pAdd;
+            args.Shift = pShift;
+            args.HighIndex = pHigh;
+            args.ZeroPoint = _stage.OutputZeroPoint;
+            args.ClampMin = Bytes4(_stage.Clamp.Min);
+            args.ClampMax = Bytes4(_stage.Clamp.Max);
+            args.Transpose = transpose;
+            // The first pixel's image, row and column; later segments start rows.
+            int n = m0 / pixels, oh = m0 % pixels / s.OutW, ow = m0 % s.OutW, maskedCount = -1;
+            for (int m = m0; m < m1; ow = 0, n += ++oh == s.OutH ? 1 : 0, oh %= s.OutH)
             {
-                int n = m / pixels, oh = m % pixels / s.OutW, ow = m % s.OutW;
                 int count = Math.Min(m1 - m, s.OutW - ow);
                 byte* row = window + rows.Row(input, scratch, n, oh, op.InputZeroPoint, unsigned: true) + (nint)ow * PixelStep;
                 for (int i = 0; i < count; i += 2 * Lanes)
                 {
                     int left = count - i, blocks = left > Lanes ? 2 : 1;
                     args.Row = row + (nint)i * PixelStep;
-                    (blocks == 2 ? _two : _one)(&args);
                     sbyte* yb = y + (nint)(m + i) * oc;
+                    if (Staged)
+                    {
+                        args.Y = yb;
+                        // The store masks: those of the last call stand while the call's pixels are as many (every full row's calls).
+                        if (left != maskedCount)
+                        {
+                            maskedCount = left;
+                            for (int b = 0; b < blocks; b++)
+                            {
+                                int bytes = Math.Min(Lanes, left - b * Lanes) * oc;
+                                args.Masks[2 * b] = MaskedStore.FirstBits(bytes);
+                                args.Masks[2 * b + 1] = MaskedStore.FirstBits(Math.Max(0, bytes - 64));
+                            }
+                        }
+                        (blocks == 2 ? _two : _one)(&args);
+                        continue;
+                    }
+                    (blocks == 2 ? _two : _one)(&args);
                     Stage(ref MemoryMarshal.GetReference(sums), blocks, 0, Math.Min(Lanes, left), yb);
                     if (blocks == 2) Stage(ref MemoryMarshal.GetReference(sums), blocks, 1, left - Lanes, yb + Lanes * oc);
                 }

@@ -101,20 +101,115 @@ internal static unsafe class PixelLaneCode
                 }
             }
         }
-        for (int acc = 0; acc < k.Channels * k.Blocks; acc++) asm.Store(Gpr.R9, 64 * acc, acc);
+        if (k.Staged) Stage(asm, k);
+        else
+            for (int acc = 0; acc < k.Channels * k.Blocks; acc++) asm.Store(Gpr.R9, 64 * acc, acc);
         asm.Epilogue();
         return asm.ToArray();
     }
+
+    /// <summary>
+    /// The short output stage on the accumulators in place, channel by channel with its constants broadcast (zmm16 M,
+    /// zmm17 the rounding add, zmm18 the shift): <c>OutputStage.ShortLanes16</c>'s steps — the even and odd lanes'
+    /// 64-bit products, their high dwords gathered by <c>vpermt2d</c> (zmm19), the add, the arithmetic shift — and the zero
+    /// point (zmm20). Then per block the two saturating packs (channels past the layer's read zmm31, zero), the clamp
+    /// where a bound binds (zmm23, zmm24: the bound's byte in every lane), the transpose to [pixel][channel]
+    /// (<c>vpermt2b</c>, indices zmm25–26) and byte stores masked to the block's pixels (k2, k3 from the arguments): the
+    /// operations and order of DirectPixelLanes' managed stage, so the same bytes.
+    /// </summary>
+    private static void Stage(X64Assembler asm, PixelLaneKernel k)
+    {
+        const int m = 16, add = 17, shift = 18, high = 19, zp = 20, e = 21, o = 22, min = 23, max = 24, t0 = 25, t1 = 26;
+        const int pa = 27, pb = 28, lo = 29, hi = 30, zero = 31;
+        asm.MovLoad(Gpr.R8, Gpr.Rdi, PixelLaneArgs.MultiplierOffset);
+        asm.MovLoad(Gpr.R10, Gpr.Rdi, PixelLaneArgs.AddOffset);
+        asm.MovLoad(Gpr.R11, Gpr.Rdi, PixelLaneArgs.ShiftOffset);
+        asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.HighIndexOffset);
+        asm.Load(high, Gpr.Rax, null, 0);
+        asm.VpbroadcastdLoad(zp, Gpr.Rdi, null, PixelLaneArgs.ZeroPointOffset);
+        if (k.ClampLow) asm.VpbroadcastdLoad(min, Gpr.Rdi, null, PixelLaneArgs.ClampMinOffset);
+        if (k.ClampHigh) asm.VpbroadcastdLoad(max, Gpr.Rdi, null, PixelLaneArgs.ClampMaxOffset);
+        for (int c = 0; c < k.Channels; c++)
+        {
+            asm.VpbroadcastdLoad(m, Gpr.R8, null, 4 * c);
+            asm.VpbroadcastdLoad(add, Gpr.R10, null, 4 * c);
+            asm.VpbroadcastdLoad(shift, Gpr.R11, null, 4 * c);
+            for (int b = 0; b < k.Blocks; b++)
+            {
+                int acc = c * k.Blocks + b;
+                asm.Vpmuldq(e, acc, m);
+                asm.VpsrlqImm(o, acc, 32);
+                asm.Vpmuldq(o, o, m);
+                asm.Vpermt2d(e, high, o);
+                asm.Vpaddd(acc, e, add);
+                asm.Vpsravd(acc, acc, shift);
+                asm.Vpaddd(acc, acc, zp);
+            }
+        }
+        asm.Vpxord(zero, zero, zero);
+        asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.TransposeOffset);
+        asm.Load(t0, Gpr.Rax, null, 0);
+        bool two = k.Channels > 4;
+        if (two) asm.Load(t1, Gpr.Rax, null, 64);
+        asm.MovLoad(Gpr.R9, Gpr.Rdi, PixelLaneArgs.YOffset);
+        for (int b = 0; b < k.Blocks; b++)
+        {
+            int Acc(int c) => c < k.Channels ? c * k.Blocks + b : zero;
+            asm.Vpackssdw(pa, Acc(0), Acc(1));
+            asm.Vpackssdw(pb, Acc(2), Acc(3));
+            asm.Vpacksswb(lo, pa, pb);
+            int upper = lo;
+            if (two)
+            {
+                asm.Vpackssdw(pa, Acc(4), Acc(5));
+                asm.Vpackssdw(pb, Acc(6), Acc(7));
+                asm.Vpacksswb(hi, pa, pb);
+                upper = hi;
+            }
+            if (k.ClampLow)
+            {
+                asm.Vpmaxsb(lo, lo, min);
+                if (two) asm.Vpmaxsb(hi, hi, min);
+            }
+            if (k.ClampHigh)
+            {
+                asm.Vpminsb(lo, lo, max);
+                if (two) asm.Vpminsb(hi, hi, max);
+            }
+            int y = b * 16 * k.Channels;
+            asm.KmovqLoad(2, Gpr.Rdi, PixelLaneArgs.MasksOffset + 16 * b);
+            if (two)
+            {
+                asm.KmovqLoad(3, Gpr.Rdi, PixelLaneArgs.MasksOffset + 16 * b + 8);
+                asm.Vmovdqa64(pa, lo);
+                asm.Vpermt2b(pa, t0, upper);
+                asm.StoreBytesMasked(Gpr.R9, y, pa, mask: 2);
+                asm.Vpermt2b(lo, t1, upper);
+                asm.StoreBytesMasked(Gpr.R9, y + 64, lo, mask: 3);
+            }
+            else
+            {
+                asm.Vpermt2b(lo, t0, upper);
+                asm.StoreBytesMasked(Gpr.R9, y, lo, mask: 2);
+            }
+        }
+    }
 }
 
-/// <summary>One generated pixel-lane kernel: kernel rows, quads per kernel row, output channels, blocks of 16 pixels (1 or 2).</summary>
-internal readonly record struct PixelLaneKernel(int Rows, int Quads, int Channels, int Blocks);
+/// <summary>
+/// One generated pixel-lane kernel: kernel rows, quads per kernel row, output channels, blocks of 16 pixels (1 or 2);
+/// <see cref="Staged"/>: the short output stage and the stores in the kernel (every channel on the short stage), with
+/// the clamp bounds that bind; else the int32 sums out.
+/// </summary>
+internal readonly record struct PixelLaneKernel(int Rows, int Quads, int Channels, int Blocks, bool Staged = false, bool ClampLow = false, bool ClampHigh = false);
 
 /// <summary>What a pixel-lane kernel (<see cref="PixelLaneCode.Kernel"/>) reads.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PixelLaneArgs
 {
-    public const int RowOffset = 0, RowStepOffset = 8, BlockStepOffset = 16, WeightsOffset = 24, BiasOffset = 32, IndicesOffset = 40, SumsOffset = 48;
+    public const int RowOffset = 0, RowStepOffset = 8, BlockStepOffset = 16, WeightsOffset = 24, BiasOffset = 32, IndicesOffset = 40, SumsOffset = 48,
+        MultiplierOffset = 56, AddOffset = 64, ShiftOffset = 72, HighIndexOffset = 80, ZeroPointOffset = 88, ClampMinOffset = 92, ClampMaxOffset = 96,
+        TransposeOffset = 104, YOffset = 112, MasksOffset = 120;
 
     /// <summary>Kernel row 0's window bytes at the first block's first pixel; kernel row kh at + kh·RowStep; block 1 at + BlockStep.</summary>
     public byte* Row;
@@ -129,6 +224,25 @@ internal unsafe struct PixelLaneArgs
     /// <summary>Per quad, the 64 <c>vpermb</c> indices: byte 4·lane + t ← window byte lane·sW·C + 4j + t.</summary>
     public byte* Indices;
 
-    /// <summary>The int32 sums out: <c>[channel][block][16]</c>.</summary>
+    /// <summary>The int32 sums out: <c>[channel][block][16]</c> (unstaged kernels).</summary>
     public int* Sums;
+
+    /// <summary>Staged kernels: per channel the short stage's M, rounding add 2^(s−1) and s (<c>OutputStage.ShortTables</c>).</summary>
+    public int* Multiplier, Add, Shift;
+
+    /// <summary>The <c>vpermt2d</c> index of the products' high dwords (<see cref="VnniTileCode.HighDwords"/>).</summary>
+    public int* HighIndex;
+
+    /// <summary>The output zero point; the clamp's bounds, each as its byte in all four of a dword's bytes.</summary>
+    public int ZeroPoint, ClampMin, ClampMax;
+    private int _pad;
+
+    /// <summary>The 128 <c>vpermt2b</c> indices from the packs' order to [pixel][channel] (DirectPixelLanes).</summary>
+    public byte* Transpose;
+
+    /// <summary>Block 0's first output byte (block 1's are 16·C on).</summary>
+    public sbyte* Y;
+
+    /// <summary>Per block, the byte masks of its two 64-byte stores (the pixels it holds × C bytes).</summary>
+    public fixed ulong Masks[4];
 }
