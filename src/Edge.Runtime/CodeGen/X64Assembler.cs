@@ -113,6 +113,16 @@ internal sealed class X64Assembler
     /// <summary><c>vpermt2b zmm<paramref name="table"/>, zmm<paramref name="index"/>, zmm<paramref name="second"/></c> (EVEX.512.66.0F38.W0 7D /r, AVX-512 VBMI): byte i ← index[i] mod 128 &lt; 64 ? table[·] : second[· − 64].</summary>
     public void Vpermt2b(int table, int index, int second) => EvexRegs(map: 2, pp: 1, opcode: 0x7D, table, index, second);
 
+    /// <summary>
+    /// <c>vshufi64x2 zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/>, imm8</c> (EVEX.512.66.0F3A.W1 43 /r ib):
+    /// 128-bit lanes 0, 1 of the result from a's lanes imm[1:0], imm[3:2]; lanes 2, 3 from b's imm[5:4], imm[7:6].
+    /// </summary>
+    public void Vshufi64x2(int dst, int a, int b, byte imm)
+    {
+        EvexRegs(map: 3, pp: 1, opcode: 0x43, dst, a, b, w: true);
+        Emit(imm);
+    }
+
     /// <summary><c>vmovdqu8 [base + disp] {k<paramref name="mask"/>}, zmm<paramref name="src"/></c> (EVEX.512.F2.0F.W0 7F /r, disp8 × 64): the bytes whose mask bits are set.</summary>
     public void StoreBytesMasked(Gpr @base, int disp, int src, int mask)
     {

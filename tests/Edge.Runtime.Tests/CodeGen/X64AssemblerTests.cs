@@ -124,6 +124,9 @@ public class X64AssemblerTests
         Assert.Equal("c4e1f8905760", Hex(a => a.KmovqLoad(2, Gpr.Rdi, 96)));
         Assert.Equal("c4c1f8905868", Hex(a => a.KmovqLoad(3, Gpr.R8, 104)));                          // B̄ clear for r8
         Assert.Equal("c4e1f8900f", Hex(a => a.KmovqLoad(1, Gpr.Rdi, 0)));
+        Assert.Equal("6263fd4843d444", Hex(a => a.Vshufi64x2(26, 0, 4, 0x44)));
+        Assert.Equal("6243bd4843dcee", Hex(a => a.Vshufi64x2(27, 8, 12, 0xEE)));
+        Assert.Equal("62f3ed4843cb88", Hex(a => a.Vshufi64x2(1, 2, 3, 0x88)));
     }
 
     [Fact]

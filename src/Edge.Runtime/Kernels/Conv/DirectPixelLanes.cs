@@ -17,7 +17,8 @@ namespace Edge.Runtime.Kernels.Conv;
 /// <c>[pixel][channel]</c> before one masked store per 64 bytes of the output row.
 /// <para>
 /// Where: the generated code runs (AVX-512 VNNI and VBMI), ungrouped, undilated along W, at most
-/// <see cref="PixelLaneCode.MaxChannels"/> output channels and no more than the row's pixels, KW·C ≤ 16 (four quads), a
+/// <see cref="PixelLaneCode.MaxChannels"/> output channels (up to <see cref="PixelLaneCode.MaxWideChannels"/> where every
+/// channel is on the short stage: one block of 16 pixels per call, 16 accumulators) and no more than the row's pixels, KW·C ≤ 16 (four quads), a
 /// block's windows within one 64-byte load (15·sW·C + 4·⌈KW·C/4⌉ ≤ 64). Channels whose multiplier is past the short
 /// stage run the general one lane by lane.
 /// Each pixel's sum and stage are the same whatever block or lane it is computed in, so any split of the rows gives the
@@ -60,12 +61,14 @@ internal sealed class DirectPixelLanes
             for (int lane = 0; lane < Lanes; lane++)
                 for (int t = 0; t < 4; t++)
                     _indices[j * 64 + lane * 4 + t] = (byte)(lane * PixelStep + 4 * j + t);
-        // Output byte i of a block (pixel p = i / C', channel c = i % C') ← where the packs left it (Stage).
+        // Output byte i of a block (pixel p = i / C', channel c = i % C') ← where the packs left it (Stage). More than 8
+        // channels (PixelLaneCode.WideStores): byte i of a group of four pixels ← lane c / 4 of the gathered packs.
         _transpose = new byte[128];
-        for (int i = 0; i < Lanes * oc; i++)
+        Wide = oc > PixelLaneCode.MaxChannels;
+        for (int i = 0; i < (Wide ? 4 : Lanes) * oc; i++)
         {
             int p = i / oc, c = i % oc;
-            _transpose[i] = (byte)(c / 4 * 64 + p / 4 * 16 + c % 4 * 4 + p % 4);
+            _transpose[i] = (byte)(Wide ? c / 4 * 16 + c % 4 * 4 + p : c / 4 * 64 + p / 4 * 16 + c % 4 * 4 + p % 4);
         }
         _stage = stage;
         (_multiplier, _add, _shift) = stage.ShortTables;
@@ -91,19 +94,24 @@ internal sealed class DirectPixelLanes
         var win = shape.Window;
         int oc = shape.OutChannels, quads = (win.KernelW * shape.InChannels + 3) / 4;
         if (!PixelLaneCode.IsSupported || rows is null || shape.Group != 1 || win.DilationW != 1) return null;
-        if (oc > PixelLaneCode.MaxChannels || shape.OutW < Math.Max(8, oc) || quads > PixelLaneCode.MaxQuads || win.KernelH > PixelLaneCode.MaxRows) return null;
+        if (oc > PixelLaneCode.MaxWideChannels || shape.OutW < Math.Max(8, oc) || quads > PixelLaneCode.MaxQuads || win.KernelH > PixelLaneCode.MaxRows) return null;
         if ((Lanes - 1) * win.StrideW * shape.InChannels + 4 * quads > 64) return null;
-        // Every channel on the short stage: the stage runs in the generated code; else the sums come back to the managed one.
-        bool staged = Array.TrueForAll(stage.Multipliers, OutputStage.FitsShort);
+        // Every channel on the short stage: the stage runs in the generated code; else the sums come back to the managed one,
+        // which takes at most 8 channels. More than 8 channels: one block per call (16 accumulators), the stage generated.
+        bool staged = Array.TrueForAll(stage.Multipliers, OutputStage.FitsShort), wide = oc > PixelLaneCode.MaxChannels;
+        if (wide && !staged) return null;
         bool low = staged && stage.Clamp.Min > sbyte.MinValue, high = staged && stage.Clamp.Max < sbyte.MaxValue;
         var one = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 1, staged, low, high));
-        var two = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2, staged, low, high));
+        var two = wide ? one : PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2, staged, low, high));
         if (one == null || two == null) return null;
         return new DirectPixelLanes(shape, panels, stage, rows, quads, one, two) { Staged = staged };
     }
 
     /// <summary>Whether the generated kernels run the output stage and store the bytes (every channel on the short stage).</summary>
     public bool Staged { get; private init; }
+
+    /// <summary>More than 8 output channels: calls of one block of 16 pixels, the stage in the kernel.</summary>
+    public bool Wide { get; }
 
     /// <summary>A clamp bound's byte in each of a dword's four bytes, for a broadcast to every byte lane.</summary>
     private static int Bytes4(int bound) => (byte)bound * 0x01010101;
@@ -114,7 +122,7 @@ internal sealed class DirectPixelLanes
         var s = Shape;
         var rows = op.RowWindow!;
         int pixels = s.OutH * s.OutW, oc = s.OutChannels;
-        Guard.Length(sums.Length, 2 * Lanes * oc, "pixel-lane sums");
+        if (!Staged) Guard.Length(sums.Length, 2 * Lanes * oc, "pixel-lane sums");
         fixed (byte* window = scratch)
         fixed (sbyte* weights = _weights, y = output)
         fixed (int* bias = _bias, pSums = sums, pM = _multiplier, pAdd = _add, pShift = _shift, pHigh = VnniTileCode.HighDwords)
@@ -141,9 +149,9 @@ internal sealed class DirectPixelLanes
             {
                 int count = Math.Min(m1 - m, s.OutW - ow);
                 byte* row = window + rows.Row(input, scratch, n, oh, op.InputZeroPoint, unsigned: true) + (nint)ow * PixelStep;
-                for (int i = 0; i < count; i += 2 * Lanes)
+                for (int i = 0; i < count; i += Wide ? Lanes : 2 * Lanes)
                 {
-                    int left = count - i, blocks = left > Lanes ? 2 : 1;
+                    int left = count - i, blocks = left > Lanes && !Wide ? 2 : 1;
                     args.Row = row + (nint)i * PixelStep;
                     sbyte* yb = y + (nint)(m + i) * oc;
                     if (Staged)
@@ -153,7 +161,9 @@ internal sealed class DirectPixelLanes
                         if (left != maskedCount)
                         {
                             maskedCount = left;
-                            for (int b = 0; b < blocks; b++)
+                            // Wide: four stores of four pixels each, at 4·k·C.
+                            for (int k = 0; Wide && k < 4; k++) args.Masks[k] = MaskedStore.FirstBits(Math.Clamp(left - 4 * k, 0, 4) * oc);
+                            for (int b = 0; b < blocks && !Wide; b++)
                             {
                                 int bytes = Math.Min(Lanes, left - b * Lanes) * oc;
                                 args.Masks[2 * b] = MaskedStore.FirstBits(bytes);

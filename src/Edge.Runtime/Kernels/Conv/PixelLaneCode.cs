@@ -24,8 +24,11 @@ namespace Edge.Runtime.Kernels.Conv;
 /// </summary>
 internal static unsafe class PixelLaneCode
 {
-    /// <summary>Output channels of one kernel: two blocks of accumulators per channel, 16 in all.</summary>
+    /// <summary>Output channels of a two-block kernel: two blocks of accumulators per channel, 16 in all.</summary>
     public const int MaxChannels = 8;
+
+    /// <summary>Output channels of a one-block kernel with the stage in it (<see cref="PixelLaneKernel.Staged"/>): one accumulator each.</summary>
+    public const int MaxWideChannels = 16;
 
     /// <summary>Quads per kernel row (their <c>vpermb</c> indices stay in registers).</summary>
     public const int MaxQuads = 4;
@@ -54,7 +57,9 @@ internal static unsafe class PixelLaneCode
     /// </summary>
     internal static byte[] Assemble(PixelLaneKernel k)
     {
-        if (k.Rows is < 1 or > MaxRows || k.Quads is < 1 or > MaxQuads || k.Channels is < 1 or > MaxChannels || k.Blocks is < 1 or > 2)
+        bool wide = k.Channels > MaxChannels;
+        if (k.Rows is < 1 or > MaxRows || k.Quads is < 1 or > MaxQuads || k.Channels is < 1 or > MaxWideChannels || k.Blocks is < 1 or > 2
+            || wide && (k.Blocks != 1 || !k.Staged))
             throw new ArgumentOutOfRangeException(nameof(k), k, "no pixel-lane kernel for this shape");
         const int index0 = 24, quad0 = 28, window = 30;
         var asm = new X64Assembler();
@@ -147,6 +152,11 @@ internal static unsafe class PixelLaneCode
             }
         }
         asm.Vpxord(zero, zero, zero);
+        if (k.Channels > MaxChannels)
+        {
+            WideStores(asm, k);
+            return;
+        }
         asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.TransposeOffset);
         asm.Load(t0, Gpr.Rax, null, 0);
         bool two = k.Channels > 4;
@@ -191,6 +201,46 @@ internal static unsafe class PixelLaneCode
             {
                 asm.Vpermt2b(lo, t0, upper);
                 asm.StoreBytesMasked(Gpr.R9, y, lo, mask: 2);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stores of a one-block kernel with 9–16 channels, after the stage: per group of four channels g the two packs
+    /// (channels past the layer's read zmm31, zero) into R_g (zmm26–29), whose 128-bit lane k holds pixels 4k … 4k + 3 of
+    /// those channels (byte <c>4·(c mod 4) + p mod 4</c>); the clamp; then per k the lanes k of R_0 … R_3 gathered into
+    /// one register by two rounds of <c>vshufi64x2</c>, one <c>vpermb</c> (index from the arguments' transpose table) to
+    /// [pixel][channel] with the layer's C channels per pixel, and a byte store of pixels 4k … 4k + 3 at 4k·C, masked
+    /// to the block's pixels (k2–k5 from the arguments' masks).
+    /// </summary>
+    private static void WideStores(X64Assembler asm, PixelLaneKernel k)
+    {
+        const int e = 21, o = 22, min = 23, max = 24, index = 25, r0 = 26, x0 = 30, zero = 31;
+        int Acc(int c) => c < k.Channels ? c : zero;
+        for (int g = 0; g < 4; g++)
+        {
+            asm.Vpackssdw(e, Acc(4 * g), Acc(4 * g + 1));
+            asm.Vpackssdw(o, Acc(4 * g + 2), Acc(4 * g + 3));
+            asm.Vpacksswb(r0 + g, e, o);
+            if (k.ClampLow) asm.Vpmaxsb(r0 + g, r0 + g, min);
+            if (k.ClampHigh) asm.Vpminsb(r0 + g, r0 + g, max);
+        }
+        asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.TransposeOffset);
+        asm.Load(index, Gpr.Rax, null, 0);
+        asm.MovLoad(Gpr.R9, Gpr.Rdi, PixelLaneArgs.YOffset);
+        for (int half = 0; half < 2; half++)
+        {
+            // Lanes 2·half and 2·half + 1 of R0, R1 (into x0) and of R2, R3 (into e), then lane k of each in order.
+            byte pick = half == 0 ? (byte)0x44 : (byte)0xEE;
+            asm.Vshufi64x2(x0, r0, r0 + 1, pick);
+            asm.Vshufi64x2(e, r0 + 2, r0 + 3, pick);
+            for (int j = 0; j < 2; j++)
+            {
+                int chunk = 2 * half + j;
+                asm.Vshufi64x2(o, x0, e, j == 0 ? (byte)0x88 : (byte)0xDD);
+                asm.Vpermb(o, index, o);
+                asm.KmovqLoad(2 + j, Gpr.Rdi, PixelLaneArgs.MasksOffset + 8 * chunk);
+                asm.StoreBytesMasked(Gpr.R9, 4 * chunk * k.Channels, o, mask: 2 + j);
             }
         }
     }
@@ -243,6 +293,9 @@ internal unsafe struct PixelLaneArgs
     /// <summary>Block 0's first output byte (block 1's are 16·C on).</summary>
     public sbyte* Y;
 
-    /// <summary>Per block, the byte masks of its two 64-byte stores (the pixels it holds × C bytes).</summary>
+    /// <summary>
+    /// Per block, the byte masks of its two 64-byte stores (the pixels it holds × C bytes); a wide kernel (more than 8
+    /// channels): the masks of its four stores of four pixels.
+    /// </summary>
     public fixed ulong Masks[4];
 }

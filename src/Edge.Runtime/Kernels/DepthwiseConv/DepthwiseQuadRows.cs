@@ -140,8 +140,8 @@ internal sealed class DepthwiseQuadRows
     /// <summary>
     /// Makes the KH input rows of output row <paramref name="row"/> (counted across the batch) ready: writes the byte offsets
     /// of their quad rows in <paramref name="scratch"/> (the zp quad row for rows on the padding) to <paramref name="offsets"/>,
-    /// stages the rows not yet in the ring and returns them as a bit set over kh; the caller builds their quads block by
-    /// block (<see cref="BuildBlock"/>) just before the kernel reads them, while they are in L1.
+    /// stages the rows not yet in the ring and returns them as a bit set over kh; the caller builds their quads
+    /// (<see cref="Build(Span{byte}, int, ReadOnlySpan{int})"/>) just before the kernel reads them, while they are in L1.
     /// </summary>
     public int Prepare(ReadOnlySpan<sbyte> input, Span<byte> scratch, int row, Span<int> offsets)
     {
@@ -173,12 +173,13 @@ internal sealed class DepthwiseQuadRows
         return pending;
     }
 
-    /// <summary>Block <paramref name="block"/> of the quads of every row <see cref="Prepare"/> returned as pending.</summary>
-    public void BuildBlock(Span<byte> scratch, int pending, ReadOnlySpan<int> offsets, int block)
+    /// <summary>The quads of every row <see cref="Prepare"/> returned as pending, block after block.</summary>
+    public void Build(Span<byte> scratch, int pending, ReadOnlySpan<int> offsets)
     {
         for (int kh = 0; pending != 0; kh++, pending >>= 1)
             if ((pending & 1) != 0)
-                Build(ref scratch[StageOffset + kh * StageStride + block * StageBlockStride], ref scratch[offsets[kh] + block * BlockStride]);
+                for (int b = 0; b < Blocks; b++)
+                    Build(ref scratch[StageOffset + kh * StageStride + b * StageBlockStride], ref scratch[offsets[kh] + b * BlockStride]);
     }
 
     /// <summary>The input row into the staging row: block b of pixel w to <c>[b][PadLeft + w]</c>, XORed with 0x80.</summary>
@@ -212,8 +213,9 @@ internal sealed class DepthwiseQuadRows
         var index0 = Vector512.LoadUnsafe(ref indices);
         if (!UsesUpper)
         {
-            for (int ow = 0; ow < outW; ow++)
-                Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref src, (nuint)(ow * step)), index0).StoreUnsafe(ref dst, (nuint)(ow * QuadBytes));
+            ref byte from = ref src, to = ref dst;
+            for (int ow = 0; ow < outW; ow++, from = ref Unsafe.Add(ref from, step), to = ref Unsafe.Add(ref to, QuadBytes))
+                Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref from), index0).StoreUnsafe(ref to);
             return;
         }
         var index1 = q > 1 ? Vector512.LoadUnsafe(ref indices, 64) : index0;

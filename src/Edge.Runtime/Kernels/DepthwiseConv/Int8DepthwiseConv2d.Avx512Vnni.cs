@@ -128,7 +128,7 @@ public sealed partial class Int8DepthwiseConv2d
             for (int row = begin; row < end; row++)
             {
                 int pending = rows.Prepare(input, scratch, row, offsets);
-                for (int block = 0; pending != 0 && block < rows.Blocks; block++) rows.BuildBlock(scratch, pending, offsets, block);
+                rows.Build(scratch, pending, offsets);
                 sbyte* yr = y + (nint)row * outW * c;
                 var args = start;
                 Point(&args, window, offsets, kh, yr);
