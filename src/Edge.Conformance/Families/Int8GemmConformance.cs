@@ -58,11 +58,14 @@ public static class Int8GemmConformance
             var op = Int8Gemm.Prepare(p.M, p.K, p.N, weights, bias, p.InputZeroPoint, stage);
             var reference = new sbyte[op.OutputLength];
             Int8Gemm.RunScalar(op, input, reference, []);
-            var actual = new sbyte[op.OutputLength];
+            // The output with a guard after it: a kernel's masked stores must end at the tensor's last byte.
+            var guarded = new sbyte[op.OutputLength + OutputGuard.Length];
+            OutputGuard.Fill(guarded.AsSpan(op.OutputLength));
+            var actual = guarded.AsSpan(0, op.OutputLength);
             var scratch = new byte[op.ScratchLength];
             Int8Gemm.Run(op, input, actual, scratch, path);
             string? locate(int i) => $" (row {i / p.N}, output {i % p.N})";
-            var difference = Compare.FirstDifference<sbyte>(reference, actual, i => locate(i)!);
+            var difference = Compare.FirstDifference<sbyte>(reference, actual, i => locate(i)!) ?? OutputGuard.Check(guarded.AsSpan(op.OutputLength));
             if (difference is not null) return difference;
             if (Int8Gemm.PathFor(path) == KernelPath.Scalar) return null;
             foreach (var split in Data.Splits(rng, op.WorkItems))

@@ -38,6 +38,38 @@ internal static partial class Int8GemmTile
     /// </summary>
     private static unsafe void Avx512VnniRow(GemmPanels w, OutputStage stage, int group, ref sbyte a, int panel, int panels, ref sbyte y, ref int tile)
     {
+        // Every panel on the short stage (only the last one partial): the stage runs in the kernel.
+        bool staged = true;
+        int c0 = 0, last = 0;
+        for (int j = 0; j < panels && staged; j++)
+        {
+            staged = IsStagedPanel(w, stage, group, panel + j, out int c, out last) && (last == GemmPanels.Width || j == panels - 1);
+            if (j == 0) c0 = c;
+        }
+        if (staged)
+        {
+            var (multiplier, add, shift) = stage.ShortTables;
+            VnniStageArgs args = default;
+            fixed (sbyte* pa = &a, py = &y)
+            fixed (sbyte* pb = &w.Data[w.PanelOffset(group, panel)])
+            fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
+            fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = VnniTileCode.HighDwords)
+            {
+                args.Bias = pBias;
+                args.Multiplier = pM;
+                args.Add = pAdd;
+                args.Shift = pShift;
+                args.Index = pIndex;
+                args.ZeroPoint = stage.OutputZeroPoint;
+                args.ClampMin = stage.Clamp.Min;
+                args.ClampMax = stage.Clamp.Max;
+                args.Masks[0] = ushort.MaxValue;
+                args.Masks[1] = (ushort)((1 << last) - 1);
+                args.Y = py + c0;
+                VnniTileCode.StagedRow(panels)(pa, w.KPadded / 8, pb, w.PanelLength, &args);
+            }
+            return;
+        }
         fixed (sbyte* pa = &a)
         fixed (sbyte* pb = &w.Data[w.PanelOffset(group, panel)])
         fixed (int* pt = &tile)

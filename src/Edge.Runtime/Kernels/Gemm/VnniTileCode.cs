@@ -142,8 +142,8 @@ internal static unsafe class VnniTileCode
 
     private static Gpr[] RowPanelRegisters => [Gpr.Rdx, Gpr.R9, Gpr.R10, Gpr.R11, Gpr.Rax, Gpr.Rbx, Gpr.R12, Gpr.R13];
 
-    /// <summary>The machine code of the one-row kernel over <paramref name="panels"/> panels (<see cref="Row"/>).</summary>
-    internal static byte[] AssembleRow(int panels)
+    /// <summary>The machine code of the one-row kernel over <paramref name="panels"/> panels (<see cref="Row"/>; <paramref name="staged"/>: <see cref="StagedRow"/>).</summary>
+    internal static byte[] AssembleRow(int panels, bool staged = false)
     {
         if (panels is < 1 or > MaxRowPanels) throw new ArgumentOutOfRangeException(nameof(panels));
         const int even = 0, odd = MaxRowPanels, x0 = 28, x1 = 29;
@@ -175,11 +175,67 @@ internal static unsafe class VnniTileCode
         for (int p = 0; p < panels; p++)
         {
             asm.Vpaddd(even + p, even + p, odd + p);
-            asm.Store(Gpr.R8, 64 * p, even + p);
+            if (!staged) asm.Store(Gpr.R8, 64 * p, even + p);
         }
+        if (staged) EmitRowStage(asm, panels);
         asm.Epilogue();
         return asm.ToArray();
     }
+
+    /// <summary>
+    /// The short stage on the one-row sums in zmm0 … zmm(panels − 1), args (<see cref="VnniStageArgs"/>) at r8: per panel
+    /// its bias, M of the even and the odd lanes, 2^(s−1) and s loaded from the tables 64 bytes on per panel, then
+    /// <see cref="EmitShortStage"/>'s steps; two register sets in turn (zmm20–24, 28–29 and the odd chains' zmm8–14, free
+    /// once summed) so that neighbouring panels' stages overlap.
+    /// </summary>
+    private static void EmitRowStage(X64Assembler asm, int panels)
+    {
+        const int index = 16, zp = 17, lo = 18, hi = 19;
+        asm.KmovwLoad(1, Gpr.R8, VnniStageArgs.MaskOffset);
+        asm.KmovwLoad(2, Gpr.R8, VnniStageArgs.MaskOffset + 2);
+        asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.BiasOffset);
+        asm.MovLoad(Gpr.Rcx, Gpr.R8, VnniStageArgs.MultiplierOffset);
+        asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.AddOffset);
+        asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.ShiftOffset);
+        asm.MovLoad(Gpr.Rdi, Gpr.R8, VnniStageArgs.IndexOffset);
+        asm.Load(index, Gpr.Rdi, null, 0);
+        asm.VpbroadcastdLoad(zp, Gpr.R8, null, VnniStageArgs.ZeroPointOffset);
+        asm.VpbroadcastdLoad(lo, Gpr.R8, null, VnniStageArgs.ClampMinOffset);
+        asm.VpbroadcastdLoad(hi, Gpr.R8, null, VnniStageArgs.ClampMaxOffset);
+        asm.MovLoad(Gpr.R10, Gpr.R8, VnniStageArgs.YOffset);
+        for (int p = 0; p < panels; p++)
+        {
+            int c = p % 2 == 0 ? 20 : 8, e = p % 2 == 0 ? 28 : 13, o = e + 1, at = 64 * p;
+            asm.Load(c, Gpr.Rax, null, at);            // bias
+            asm.Vpaddd(p, p, c);
+            asm.Load(c + 1, Gpr.Rcx, null, at);        // M of the even lanes
+            asm.Load(c + 2, Gpr.Rcx, null, at + 4);    // M of the odd lanes
+            asm.Vpmuldq(e, p, c + 1);
+            asm.VpsrlqImm(o, p, 32);
+            asm.Vpmuldq(o, o, c + 2);
+            asm.Vpermt2d(e, index, o);
+            asm.Load(c + 3, Gpr.Rdx, null, at);        // 2^(s−1)
+            asm.Vpaddd(e, e, c + 3);
+            asm.Load(c + 4, Gpr.Rsi, null, at);        // s = n − 32
+            asm.Vpsravd(e, e, c + 4);
+            asm.Vpaddd(e, e, zp);
+            asm.Vpmaxsd(e, e, lo);
+            asm.Vpminsd(e, e, hi);
+            asm.VpmovsdbStore(Gpr.R10, 16 * p, e, mask: p == panels - 1 ? 2 : 1);
+        }
+    }
+
+    /// <summary>Where the staged one-row kernels start in <see cref="Entries"/>: after the one-row kernels.</summary>
+    private const int StagedRowEntries = RowEntries + MaxRowPanels;
+
+    /// <summary>
+    /// The one-row kernel with the short stage (<see cref="Row"/>'s sums, then <see cref="EmitShortStage"/>'s steps per
+    /// panel): <c>row(a, quadPairs, b, panelStride, args)</c> — args a <see cref="VnniStageArgs"/> whose tables start at
+    /// the first panel's first channel, Masks[0] the channels of every panel but the last, Masks[1] the last panel's; the
+    /// bytes at <c>Y + 16·p</c>. For panels whose channels all take the short stage (<see cref="Int8GemmTile.IsStagedPanel"/>).
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, nint, VnniStageArgs*, void> StagedRow(int panels) =>
+        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, nint, VnniStageArgs*, void>)Entries[StagedRowEntries + panels - 1];
 
     private static nint[] Build()
     {
@@ -188,7 +244,7 @@ internal static unsafe class VnniTileCode
         // unsigned, then the one-row kernels.
         byte[][] kernels = [Assemble(1), Assemble(2), AssembleStaged(1), AssembleStaged(2),
             Assemble(1, unsignedA: true), Assemble(2, unsignedA: true), AssembleStaged(1, unsignedA: true), AssembleStaged(2, unsignedA: true),
-            .. Enumerable.Range(1, MaxRowPanels).Select(AssembleRow)];
+            .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p)), .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p, staged: true))];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
         for (int i = 0; i < kernels.Length; i++)
