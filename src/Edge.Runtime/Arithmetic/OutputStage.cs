@@ -43,6 +43,30 @@ public sealed partial class OutputStage
         (Avx2Multiplier, Avx2Rounding, Avx2Shift) = Avx2Tables(Multipliers);
         (Avx2Short, Avx2ShortMultiplier, Avx2ShortShift, Avx2ShortAdd) = Avx2ShortTables(Multipliers);
         (ArmMultiplier, ArmRounding, ArmNegativeShift) = ArmTables(Multipliers);
+        ShortAddWithZeroPoint = ShortAddsWithZeroPoint(Avx2ShortAdd, Avx2ShortShift, outputZeroPoint);
+        VnniStageVariant = Kernels.Gemm.VnniTileCode.StageVariant(clamp.Min > sbyte.MinValue, clamp.Max < sbyte.MaxValue, ShortAddWithZeroPoint is not null);
+    }
+
+    /// <summary>
+    /// The short stage's rounding adds with the zero point folded in, <c>2^(s−1) + zp·2^s</c> per channel, where every one
+    /// stays below 2^30 in magnitude; else null. Then <c>⌊(h + 2^(s−1) + zp·2^s) / 2^s⌋ = ⌊(h + 2^(s−1)) / 2^s⌋ + zp</c>
+    /// exactly: the high dword h of a product of |acc| ≤ 2^31 and M &lt; 2^31 has |h| ≤ 2^30, so the sum stays in int32.
+    /// </summary>
+    internal int[]? ShortAddWithZeroPoint { get; }
+
+    /// <summary>The generated staged tiles' variant for this stage (<see cref="Kernels.Gemm.VnniTileCode.StageVariant"/>).</summary>
+    internal int VnniStageVariant { get; }
+
+    private static int[]? ShortAddsWithZeroPoint(int[] add, int[] shift, int zeroPoint)
+    {
+        var folded = new int[add.Length];
+        for (int c = 0; c < add.Length; c++)
+        {
+            long v = add[c] + ((long)zeroPoint << shift[c]);
+            if (Math.Abs(v) >= 1L << 30) return null;
+            folded[c] = (int)v;
+        }
+        return folded;
     }
 
     /// <summary>Per output channel <c>(M, n)</c>.</summary>

@@ -120,6 +120,7 @@ internal static partial class Int8GemmTile
             return;
         }
         var (multiplier, add, shift) = stage.ShortTables;
+        add = stage.ShortAddWithZeroPoint ?? add;
         VnniStageArgs args;
         fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
         fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = VnniTileCode.HighDwords)
@@ -143,7 +144,7 @@ internal static partial class Int8GemmTile
             args.YTileStride = yTileStride;
             args.B = b;
             args.PanelStride = w.PanelLength;
-            VnniTileCode.StagedTiles(panels, unsignedA)(shape, &args);
+            VnniTileCode.StagedTiles(panels, unsignedA, stage.VnniStageVariant)(shape, &args);
         }
     }
 

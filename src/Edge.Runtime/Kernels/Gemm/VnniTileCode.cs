@@ -54,14 +54,25 @@ internal static unsafe class VnniTileCode
     /// the tile skips its <c>vpxord</c> per broadcast.
     /// </summary>
     public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void> Tile(int panels, bool unsignedA = false) =>
-        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[(unsignedA ? 4 : 0) + panels - 1];
+        (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[(unsignedA ? 2 : 0) + panels - 1];
 
     /// <summary>
     /// The kernel over <paramref name="panels"/> panels that runs <see cref="VnniStageArgs.Tiles"/> full tiles, each with the
-    /// short output stage in registers and a store of int8: <c>staged(shape, args)</c>.
+    /// short output stage in registers and a store of int8: <c>staged(shape, args)</c>; <paramref name="variant"/> is the
+    /// stage's <see cref="StageVariant"/> (which clamp bounds bind, whether Add holds the zero point).
     /// </summary>
-    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels, bool unsignedA = false) =>
-        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[(unsignedA ? 4 : 0) + 1 + panels];
+    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels, bool unsignedA, int variant) =>
+        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[StagedEntries + ((unsignedA ? 2 : 0) + panels - 1) * StageVariants + variant];
+
+    /// <summary>Where the staged tiles start in <see cref="Entries"/> (after the four tiles that store sums), and their variants per tile.</summary>
+    private const int StagedEntries = 4, StageVariants = 8;
+
+    /// <summary>
+    /// A staged tile's variant: bit 0, the clamp's lower bound binds (above −128; else <c>vpmovsdb</c>'s saturation is the
+    /// same value); bit 1, its upper bound (below 127); bit 2, the rounding adds hold the zero point
+    /// (<c>OutputStage.ShortAddWithZeroPoint</c>), so the kernel adds no zero point of its own.
+    /// </summary>
+    public static int StageVariant(bool clampLow, bool clampHigh, bool zeroPointInAdd) => (clampLow ? 1 : 0) | (clampHigh ? 2 : 0) | (zeroPointInAdd ? 4 : 0);
 
     /// <summary>True when the CPU and the process switches allow the tiles (before any code is made).</summary>
     internal static bool CpuHasVnni()
@@ -78,24 +89,25 @@ internal static unsafe class VnniTileCode
     /// one add and one arithmetic shift) on every accumulator, then the zero point, the clamp in int32 (the same value as
     /// clamping the saturated bytes, the clamp's range lying inside int8's), <c>vpmovsdb</c> and a masked 16-byte store per
     /// row and panel, row i at <c>Y + i·Ldc</c>. Constants in zmm16–29 (the K loop's registers are free by now), zmm30–31
-    /// temporaries; k1/k2 hold the panels' channel masks.
+    /// temporaries; k1/k2 hold the panels' channel masks. The accumulators already hold the bias (EmitSums' biasInit);
+    /// <paramref name="variant"/> (<see cref="StageVariant"/>) leaves out the bounds that do not bind and, where the
+    /// rounding adds hold the zero point, the zero point's add.
     /// </summary>
-    private static void EmitShortStage(X64Assembler asm, int panels)
+    private static void EmitShortStage(X64Assembler asm, int panels, int variant)
     {
         const int index = 16, zp = 17, lo = 18, hi = 19, e = 30, o = 31;
-        asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.BiasOffset);
+        bool clampLow = (variant & 1) != 0, clampHigh = (variant & 2) != 0, zpInAdd = (variant & 4) != 0;
         asm.MovLoad(Gpr.Rcx, Gpr.R8, VnniStageArgs.MultiplierOffset);
         asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.AddOffset);
         asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.ShiftOffset);
         asm.MovLoad(Gpr.Rdi, Gpr.R8, VnniStageArgs.IndexOffset);
         asm.Load(index, Gpr.Rdi, null, 0);
-        asm.VpbroadcastdLoad(zp, Gpr.R8, null, VnniStageArgs.ZeroPointOffset);
-        asm.VpbroadcastdLoad(lo, Gpr.R8, null, VnniStageArgs.ClampMinOffset);
-        asm.VpbroadcastdLoad(hi, Gpr.R8, null, VnniStageArgs.ClampMaxOffset);
+        if (!zpInAdd) asm.VpbroadcastdLoad(zp, Gpr.R8, null, VnniStageArgs.ZeroPointOffset);
+        if (clampLow) asm.VpbroadcastdLoad(lo, Gpr.R8, null, VnniStageArgs.ClampMinOffset);
+        if (clampHigh) asm.VpbroadcastdLoad(hi, Gpr.R8, null, VnniStageArgs.ClampMaxOffset);
         for (int p = 0; p < panels; p++)
         {
-            int c = 20 + 5 * p, at = 64 * p;
-            asm.Load(c, Gpr.Rax, null, at);            // bias
+            int c = 20 + 5 * p, at = 64 * p;           // c + 0 unused: the accumulators started at the bias (EmitSums)
             asm.Load(c + 1, Gpr.Rcx, null, at);        // M of the even lanes (the low dword of each int64)
             asm.Load(c + 2, Gpr.Rcx, null, at + 4);    // M of the odd lanes
             asm.Load(c + 3, Gpr.Rdx, null, at);        // 2^(s−1)
@@ -108,16 +120,15 @@ internal static unsafe class VnniTileCode
             for (int p = 0; p < panels; p++)
             {
                 int acc = p * Rows + i, c = 20 + 5 * p;
-                asm.Vpaddd(acc, acc, c);
                 asm.Vpmuldq(e, acc, c + 1);
                 asm.VpsrlqImm(o, acc, 32);
                 asm.Vpmuldq(o, o, c + 2);
                 asm.Vpermt2d(e, index, o);
                 asm.Vpaddd(e, e, c + 3);
                 asm.Vpsravd(e, e, c + 4);
-                asm.Vpaddd(e, e, zp);
-                asm.Vpmaxsd(e, e, lo);
-                asm.Vpminsd(e, e, hi);
+                if (!zpInAdd) asm.Vpaddd(e, e, zp);
+                if (clampLow) asm.Vpmaxsd(e, e, lo);
+                if (clampHigh) asm.Vpminsd(e, e, hi);
                 asm.VpmovsdbStore(Gpr.R10, 16 * p, e, mask: 1 + p);
             }
         }
@@ -126,8 +137,8 @@ internal static unsafe class VnniTileCode
     /// <summary>Panels of one call of the one-row kernel (<see cref="Row"/>).</summary>
     public const int MaxRowPanels = 8;
 
-    /// <summary>Where the one-row kernels start in <see cref="Entries"/>: after the eight tiles.</summary>
-    private const int RowEntries = 8;
+    /// <summary>Where the one-row kernels start in <see cref="Entries"/>: after the tiles and every staged variant.</summary>
+    private const int RowEntries = StagedEntries + 4 * StageVariants;
 
     /// <summary>
     /// The one-row kernel over <paramref name="panels"/> (1–<see cref="MaxRowPanels"/>) consecutive panels:
@@ -242,8 +253,9 @@ internal static unsafe class VnniTileCode
         if (!CpuHasVnni()) return [];
         // The kernels one after another in one mapping, each from a 64-byte boundary: the tiles on signed A, on A already
         // unsigned, then the one-row kernels.
-        byte[][] kernels = [Assemble(1), Assemble(2), AssembleStaged(1), AssembleStaged(2),
-            Assemble(1, unsignedA: true), Assemble(2, unsignedA: true), AssembleStaged(1, unsignedA: true), AssembleStaged(2, unsignedA: true),
+        byte[][] kernels = [Assemble(1), Assemble(2), Assemble(1, unsignedA: true), Assemble(2, unsignedA: true),
+            .. from unsignedA in new[] { false, true } from panels in new[] { 1, 2 } from variant in Enumerable.Range(0, StageVariants)
+               select AssembleStaged(panels, unsignedA, variant),
             .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p)), .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p, staged: true))];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
@@ -280,9 +292,10 @@ internal static unsafe class VnniTileCode
     /// runs <see cref="VnniStageArgs.Tiles"/> full 8-row tiles, each from <see cref="VnniStageArgs.A"/> (then advanced by
     /// ATileStride) against the panels at B, its short stage storing int8 at Y (then advanced by YTileStride).
     /// </summary>
-    internal static byte[] AssembleStaged(int panels, bool unsignedA = false)
+    internal static byte[] AssembleStaged(int panels, bool unsignedA = false, int variant = 0)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
+        if (variant is < 0 or >= StageVariants) throw new ArgumentOutOfRangeException(nameof(variant));
         var asm = new X64Assembler();
         asm.Prologue();
         asm.Mov(Gpr.Rbp, Gpr.Rdi);
@@ -294,8 +307,8 @@ internal static unsafe class VnniTileCode
         asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.LdaOffset);
         asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.BOffset);
         asm.MovLoad(Gpr.R9, Gpr.R8, VnniStageArgs.PanelStrideOffset);
-        EmitSums(asm, panels, unsignedA);
-        EmitShortStage(asm, panels);
+        EmitSums(asm, panels, unsignedA, biasInit: true);
+        EmitShortStage(asm, panels, variant);
         asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.AOffset);
         asm.AddLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.ATileStrideOffset);
         asm.MovStore(Gpr.R8, VnniStageArgs.AOffset, Gpr.Rax);
@@ -314,15 +327,26 @@ internal static unsafe class VnniTileCode
     /// The K loop: rows a + i·lda (a in rdi, lda in rsi), panels at rdx and rdx + r9, the shape at rbp; leaves the sums in
     /// zmm(panel·8 + row). Clobbers every caller-saved register but r8.
     /// </summary>
-    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA)
+    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA, bool biasInit = false)
     {
         var rows = RowRegisters;
+        if (biasInit)
+        {
+            // The accumulators start at the panels' biases (args at r8), so the stage adds none: the same sums modulo 2^32.
+            asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.BiasOffset);
+            for (int p = 0; p < panels; p++)
+            {
+                asm.Load(30, Gpr.Rax, null, 64 * p);
+                for (int i = 0; i < Rows; i++) asm.Vmovdqa64(p * Rows + i, 30);
+            }
+        }
         for (int i = 1; i < Rows; i++) asm.Lea(rows[i], rows[i - 1], Gpr.Rsi);
         if (panels == 2) asm.Lea(Gpr.R9, Gpr.Rdx, Gpr.R9);
         asm.MovImm32(Gpr.R15, 0x80808080);
         asm.VpbroadcastdGpr(Bias128, Gpr.R15);
         asm.Zero(Gpr.R15);
-        for (int acc = 0; acc < Rows * panels; acc++) asm.Vpxord(acc, acc, acc);
+        if (!biasInit)
+            for (int acc = 0; acc < Rows * panels; acc++) asm.Vpxord(acc, acc, acc);
 
         // Segments left in rsi (lda is spent), quads left in rcx; the quad's byte offset k in r15, the same for every row.
         asm.MovLoad(Gpr.Rsi, Gpr.Rbp, VnniTileShape.SegmentsOffset);
