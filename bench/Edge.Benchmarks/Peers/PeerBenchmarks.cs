@@ -45,15 +45,31 @@ public class PeerBenchmarks
         Threads = threads,
     };
 
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>
+    /// Each engine is set up for its own benchmark only (BenchmarkDotNet runs a GlobalSetup per case), so that no other
+    /// engine's threads are alive while one is measured: with both sessions made and warmed, ONNX Runtime's 2-thread
+    /// workers, still spinning after its warm-up, shared the 2 vCPUs with Edge's second thread (MobileNetV2-224 at 2
+    /// threads measured 1.03–1.10× its 1-thread speed in this harness and 1.5–1.7× in `edge bench` minutes apart;
+    /// bench/RESULTS.md, seventh session), and Edge's workers, spinning for a few ms after each job, with ONNX Runtime's.
+    /// </summary>
+    [GlobalSetup(Target = nameof(EdgeInt8))]
+    public void SetupEdge()
     {
         var model = PeerModels.All.Single(m => m.Name == Model);
         _edge = EdgeSession.Load(PeerModels.EnsureEdge(model, Console.Out), EdgeOptions(Threads));
-        int elements = _edge.Inputs[0].ElementCount;
-        _edgeInput = PeerModels.Input(model, elements);
+        _edgeInput = PeerModels.Input(model, _edge.Inputs[0].ElementCount);
         _edgeOutput = new float[_edge.Outputs[0].ElementCount];
+        // A broken model fails here, not as a timing; then at least 1 s of runs, past .NET's tiered compilation (hot
+        // methods are recompiled optimized after 30 calls and a delay, in the background): BenchmarkDotNet's own warm-up
+        // iterations are too short for a model of 0.06 ms to get there in-process.
+        Warm(EdgeInt8);
+    }
 
+    /// <summary>ONNX Runtime alone (see <see cref="SetupEdge"/>), on the same input values as Edge's.</summary>
+    [GlobalSetup(Target = nameof(OrtFp32))]
+    public void SetupOrt()
+    {
+        var model = PeerModels.All.Single(m => m.Name == Model);
         var options = new SessionOptions
         {
             IntraOpNumThreads = Threads,
@@ -65,19 +81,18 @@ public class PeerBenchmarks
         _runOptions = new RunOptions();
         _ortInputNames = [_ort.InputNames[0]];
         _ortOutputNames = [_ort.OutputNames[0]];
-        // The same input values, in a buffer of ONNX Runtime's own (batch 1: the dynamic batch axis pinned to 1).
-        _ortInput = (float[])_edgeInput.Clone();
+        // Batch 1: the dynamic batch axis pinned to 1; the input Edge gets, in a buffer of ONNX Runtime's own.
         long[] inputShape = [.. _ort.InputMetadata[_ortInputNames[0]].Dimensions.Select(d => d < 0 ? 1L : d)];
         long[] outputShape = [.. _ort.OutputMetadata[_ortOutputNames[0]].Dimensions.Select(d => d < 0 ? 1L : d)];
-        if (inputShape.Aggregate(1L, (a, d) => a * d) != elements)
-            throw new InvalidOperationException($"{model.Name}: ONNX input [{string.Join(", ", inputShape)}] is not the .edge input's {elements} elements");
+        long elements = inputShape.Aggregate(1L, (a, d) => a * d);
+        // The same model on both sides: a one-thread Edge session (no workers) only to read its input's size.
+        using (var edge = EdgeSession.Load(PeerModels.EnsureEdge(model, Console.Out), EdgeOptions(1)))
+            if (elements != edge.Inputs[0].ElementCount)
+                throw new InvalidOperationException($"{model.Name}: ONNX input [{string.Join(", ", inputShape)}] is not the .edge input's {edge.Inputs[0].ElementCount} elements");
+        _ortInput = PeerModels.Input(model, checked((int)elements));
         _ortOutput = new float[outputShape.Aggregate(1L, (a, d) => a * d)];
         _ortInputs = [OrtValue.CreateTensorValueFromMemory(_ortInput, inputShape)];
         _ortOutputs = [OrtValue.CreateTensorValueFromMemory(_ortOutput, outputShape)];
-        // A broken model fails here, not as a timing; then at least 1 s of runs each, past .NET's tiered compilation (hot
-        // methods are recompiled optimized after 30 calls and a delay, in the background): BenchmarkDotNet's own warm-up
-        // iterations are too short for a model of 0.06 ms to get there in-process.
-        Warm(EdgeInt8);
         Warm(OrtFp32);
     }
 
@@ -90,13 +105,18 @@ public class PeerBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        // Whichever engine this case set up (the other fields are null or empty).
         // The Edge session too: a session with threads keeps its workers (spinning for a few ms between jobs) until disposed,
         // which would take CPU from the cases after it.
         _edge?.Dispose();
         _edge = null;
         foreach (var v in _ortInputs.Concat(_ortOutputs)) v.Dispose();
+        _ortInputs = [];
+        _ortOutputs = [];
         _runOptions?.Dispose();
+        _runOptions = null;
         _ort?.Dispose();
+        _ort = null;
     }
 
     [Benchmark(Description = "Edge int8")]
