@@ -142,13 +142,8 @@ internal static unsafe class PixelLaneCode
             for (int b = 0; b < k.Blocks; b++)
             {
                 int acc = c * k.Blocks + b;
-                asm.Vpmuldq(e, acc, m);
-                asm.VpsrlqImm(o, acc, 32);
-                asm.Vpmuldq(o, o, m);
-                asm.Vpermt2d(e, high, o);
-                asm.Vpaddd(acc, e, add);
-                asm.Vpsravd(acc, acc, shift);
-                asm.Vpaddd(acc, acc, zp);
+                VnniTileCode.EmitShortRequantize(asm, e, acc, m, m, high, add, shift, o);
+                asm.Vpaddd(acc, e, zp);
             }
         }
         asm.Vpxord(zero, zero, zero);

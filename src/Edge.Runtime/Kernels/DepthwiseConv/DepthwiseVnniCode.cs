@@ -125,23 +125,18 @@ internal static unsafe class DepthwiseVnniCode
         for (int i = 0; i < pixels; i++)
         {
             const int e = T0, o = T1;
-            asm.Vpmuldq(e, i, evenM);
-            asm.VpsrlqImm(o, i, 32);
-            asm.Vpmuldq(o, o, oddM);
-            if (kernel.Long)
+            if (!kernel.Long) VnniTileCode.EmitShortRequantize(asm, e, i, evenM, oddM, index, add, shift, o);
+            else
             {
                 // The contract's int64 rounding and shift on each product, then the low dwords in lane order.
+                asm.Vpmuldq(e, i, evenM);
+                asm.VpsrlqImm(o, i, 32);
+                asm.Vpmuldq(o, o, oddM);
                 asm.Vpaddq(e, e, add);
                 asm.Vpaddq(o, o, addOdd);
                 asm.Vpsravq(e, e, shift);
                 asm.Vpsravq(o, o, shiftOdd);
                 asm.Vpermt2d(e, index, o);
-            }
-            else
-            {
-                asm.Vpermt2d(e, index, o);
-                asm.Vpaddd(e, e, add);
-                asm.Vpsravd(e, e, shift);
             }
             if (kernel.ClampLow) asm.Vpmaxsd(e, e, lo);
             if (kernel.ClampHigh) asm.Vpminsd(e, e, hi);

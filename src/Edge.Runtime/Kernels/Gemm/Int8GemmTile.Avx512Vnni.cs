@@ -55,14 +55,7 @@ internal static partial class Int8GemmTile
             fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
             fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = VnniTileCode.HighDwords)
             {
-                args.Bias = pBias;
-                args.Multiplier = pM;
-                args.Add = pAdd;
-                args.Shift = pShift;
-                args.Index = pIndex;
-                args.ZeroPoint = stage.OutputZeroPoint;
-                args.ClampMin = stage.Clamp.Min;
-                args.ClampMax = stage.Clamp.Max;
+                SetStage(&args, stage, pBias, pM, pAdd, pShift, pIndex);
                 args.Masks[0] = ushort.MaxValue;
                 args.Masks[1] = (ushort)((1 << last) - 1);
                 args.Y = py + c0;
@@ -125,14 +118,7 @@ internal static partial class Int8GemmTile
         fixed (int* pBias = &w.VnniBias[group * w.PaddedChannelsPerGroup + panel * GemmPanels.Width])
         fixed (int* pM = &multiplier[c0], pAdd = &add[c0], pShift = &shift[c0], pIndex = VnniTileCode.HighDwords)
         {
-            args.Bias = pBias;
-            args.Multiplier = pM;
-            args.Add = pAdd;
-            args.Shift = pShift;
-            args.Index = pIndex;
-            args.ZeroPoint = stage.OutputZeroPoint;
-            args.ClampMin = stage.Clamp.Min;
-            args.ClampMax = stage.Clamp.Max;
+            SetStage(&args, stage, pBias, pM, pAdd, pShift, pIndex);
             args.Masks[0] = (ushort)((1 << count0) - 1);
             args.Masks[1] = (ushort)((1 << count1) - 1);
             args.Tiles = tiles;
@@ -146,6 +132,19 @@ internal static partial class Int8GemmTile
             args.PanelStride = w.PanelLength;
             VnniTileCode.StagedTiles(panels, unsignedA, stage.VnniStageVariant)(shape, &args);
         }
+    }
+
+    /// <summary>The output stage's part of a staged kernel's arguments: the tables at the first panel's first channel, the zero point and the clamp.</summary>
+    private static unsafe void SetStage(VnniStageArgs* args, OutputStage stage, int* bias, int* multiplier, int* add, int* shift, int* index)
+    {
+        args->Bias = bias;
+        args->Multiplier = multiplier;
+        args->Add = add;
+        args->Shift = shift;
+        args->Index = index;
+        args->ZeroPoint = stage.OutputZeroPoint;
+        args->ClampMin = stage.Clamp.Min;
+        args->ClampMax = stage.Clamp.Max;
     }
 
     /// <summary>

@@ -120,18 +120,30 @@ internal static unsafe class VnniTileCode
             for (int p = 0; p < panels; p++)
             {
                 int acc = p * Rows + i, c = 20 + 5 * p;
-                asm.Vpmuldq(e, acc, c + 1);
-                asm.VpsrlqImm(o, acc, 32);
-                asm.Vpmuldq(o, o, c + 2);
-                asm.Vpermt2d(e, index, o);
-                asm.Vpaddd(e, e, c + 3);
-                asm.Vpsravd(e, e, c + 4);
+                EmitShortRequantize(asm, e, acc, c + 1, c + 2, index, c + 3, c + 4, o);
                 if (!zpInAdd) asm.Vpaddd(e, e, zp);
                 if (clampLow) asm.Vpmaxsd(e, e, lo);
                 if (clampHigh) asm.Vpminsd(e, e, hi);
                 asm.VpmovsdbStore(Gpr.R10, 16 * p, e, mask: 1 + p);
             }
         }
+    }
+
+    /// <summary>
+    /// The short stage's requantization of the 16 lanes of zmm<paramref name="acc"/> into zmm<paramref name="dst"/>
+    /// (OutputStage.ShortLanes16's steps): the even lanes' 64-bit products with M (<paramref name="evenM"/>), the odd
+    /// lanes' (shifted down, with <paramref name="oddM"/>; a temporary <paramref name="temp"/>), their high dwords gathered
+    /// by <c>vpermt2d</c> (<paramref name="index"/>: <see cref="HighDwords"/>), the rounding add, the arithmetic shift. Every
+    /// generated kernel with the short stage emits it through here.
+    /// </summary>
+    internal static void EmitShortRequantize(X64Assembler asm, int dst, int acc, int evenM, int oddM, int index, int add, int shift, int temp)
+    {
+        asm.Vpmuldq(dst, acc, evenM);
+        asm.VpsrlqImm(temp, acc, 32);
+        asm.Vpmuldq(temp, temp, oddM);
+        asm.Vpermt2d(dst, index, temp);
+        asm.Vpaddd(dst, dst, add);
+        asm.Vpsravd(dst, dst, shift);
     }
 
     /// <summary>Panels of one call of the one-row kernel (<see cref="Row"/>).</summary>
@@ -221,14 +233,9 @@ internal static unsafe class VnniTileCode
             asm.Vpaddd(p, p, c);
             asm.Load(c + 1, Gpr.Rcx, null, at);        // M of the even lanes
             asm.Load(c + 2, Gpr.Rcx, null, at + 4);    // M of the odd lanes
-            asm.Vpmuldq(e, p, c + 1);
-            asm.VpsrlqImm(o, p, 32);
-            asm.Vpmuldq(o, o, c + 2);
-            asm.Vpermt2d(e, index, o);
             asm.Load(c + 3, Gpr.Rdx, null, at);        // 2^(s−1)
-            asm.Vpaddd(e, e, c + 3);
             asm.Load(c + 4, Gpr.Rsi, null, at);        // s = n − 32
-            asm.Vpsravd(e, e, c + 4);
+            EmitShortRequantize(asm, e, p, c + 1, c + 2, index, c + 3, c + 4, o);
             asm.Vpaddd(e, e, zp);
             asm.Vpmaxsd(e, e, lo);
             asm.Vpminsd(e, e, hi);
