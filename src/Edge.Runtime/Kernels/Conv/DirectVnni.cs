@@ -41,17 +41,24 @@ internal sealed class DirectVnni
     /// <summary>Bytes from the end of one kernel row's segment to the start of the next: dH·RowStride − 4·SegmentQuads.</summary>
     public long Jump { get; }
 
+    /// <summary>The most input channels for which a row's last tile may be shifted back over pixels already computed.</summary>
+    public const int MaxShallowChannels = 32;
+
     /// <summary>
     /// The plan for <paramref name="shape"/> when this process runs the VNNI tiles and the shape suits them (ungrouped,
-    /// undilated along W, at least 8 output columns, read through a row window), or null. Deeper inputs (more than 4
-    /// channels) take it only when whole tiles cover each output row: there the im2col copy is a small share of the work
-    /// (measured within noise of this kernel on ResNet-18's 3×3 layers), and the recomputed pixels of a row's last tile are not.
+    /// undilated along W, at least 8 output columns, read through a row window), or null. Inputs of more than
+    /// <see cref="MaxShallowChannels"/> channels take it only when whole tiles cover each output row: there the im2col
+    /// copy is a small share of the work (measured within noise of this kernel on ResNet-18's 3×3 layers), and the
+    /// recomputed pixels of a row's last tile are not. Shallower ones take it whatever the row: their im2col copy costs
+    /// more than recomputing up to 7 pixels a row (one process, 9 alternated rounds: LeNet-5's conv2 14²×6→16 5×5
+    /// 3.9 µs direct against 7.2 through im2col, 14²×16→32 3×3 13.6 against 23.0, 28²×8→16 11.4 against 29.2,
+    /// 13²×32→64 13.8 against 14.8, 10²×64→64 16.4 against 16.3; bench/RESULTS.md, seventh session).
     /// </summary>
     public static DirectVnni? For(Conv2dShape shape, GemmPanels panels, ReadOnlySpan<int> bias, int inputZeroPoint, ConvRowWindow? rows)
     {
         var win = shape.Window;
         if (!VnniTileCode.IsSupported || rows is null || shape.Group != 1 || win.DilationW != 1 || shape.OutW < VnniTileCode.Rows) return null;
-        if (shape.InChannels > 4 && shape.OutW % VnniTileCode.Rows != 0) return null;
+        if (shape.InChannels > MaxShallowChannels && shape.OutW % VnniTileCode.Rows != 0) return null;
         int rowLength = win.KernelW * shape.InChannels, quads = (rowLength + 3) / 4, k = win.KernelH * 4 * quads;
         var weights = new sbyte[shape.OutChannels * k];
         for (int c = 0; c < shape.OutChannels; c++)
