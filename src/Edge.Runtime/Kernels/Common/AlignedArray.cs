@@ -7,8 +7,8 @@ namespace Edge.Runtime.Kernels;
 /// An array of <typeparamref name="T"/> whose first element sits on a 64-byte boundary (a cache line, one AVX-512 vector),
 /// in the pinned object heap so that it never moves. Packed weights live here: the GEMM tiles read each weight quad as
 /// one 64-byte load, and a managed array starts wherever the allocator put it (8-byte aligned), so in some processes
-/// every such load split across two cache lines and in others none did — ResNet-18 ran 5.1 ms in one process and
-/// 6.2–6.7 in the next on the same machine (bench/RESULTS.md, seventh session).
+/// every such load would split across two cache lines and in others none would. (ResNet-18's run-to-run spread on the
+/// Zen 5 machine, 5.1 against 6.2–6.7 ms, stayed after this change: that was the machine; bench/RESULTS.md, seventh session.)
 /// </summary>
 internal sealed class AlignedArray<T> where T : unmanaged
 {
