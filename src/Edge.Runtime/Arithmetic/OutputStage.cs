@@ -44,7 +44,6 @@ public sealed partial class OutputStage
         (Avx2Short, Avx2ShortMultiplier, Avx2ShortShift, Avx2ShortAdd) = Avx2ShortTables(Multipliers);
         (ArmMultiplier, ArmRounding, ArmNegativeShift) = ArmTables(Multipliers);
         ShortAddWithZeroPoint = ShortAddsWithZeroPoint(Avx2ShortAdd, Avx2ShortShift, outputZeroPoint);
-        VnniStageVariant = Kernels.Gemm.VnniTileCode.StageVariant(clamp.Min > sbyte.MinValue, clamp.Max < sbyte.MaxValue, ShortAddWithZeroPoint is not null);
     }
 
     /// <summary>
@@ -53,9 +52,6 @@ public sealed partial class OutputStage
     /// exactly: the high dword h of a product of |acc| ≤ 2^31 and M &lt; 2^31 has |h| ≤ 2^30, so the sum stays in int32.
     /// </summary>
     internal int[]? ShortAddWithZeroPoint { get; }
-
-    /// <summary>The generated staged tiles' variant for this stage (<see cref="Kernels.Gemm.VnniTileCode.StageVariant"/>).</summary>
-    internal int VnniStageVariant { get; }
 
     private static int[]? ShortAddsWithZeroPoint(int[] add, int[] shift, int zeroPoint)
     {

@@ -130,7 +130,8 @@ internal static partial class Int8GemmTile
             args.YTileStride = yTileStride;
             args.B = b;
             args.PanelStride = w.PanelLength;
-            VnniTileCode.StagedTiles(panels, unsignedA, stage.VnniStageVariant)(shape, &args);
+            int variant = VnniTileCode.StageVariant(stage.Clamp.Min > sbyte.MinValue, stage.Clamp.Max < sbyte.MaxValue, stage.ShortAddWithZeroPoint is not null);
+            VnniTileCode.StagedTiles(panels, unsignedA, variant)(shape, &args);
         }
     }
 
