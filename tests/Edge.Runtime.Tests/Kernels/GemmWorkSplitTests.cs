@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Edge.Core.Shapes;
 using Edge.Runtime.Kernels;
+using Edge.Runtime.Kernels.Gemm;
 using Edge.Runtime.Session;
 using Edge.Runtime.Session.Operators;
 using Edge.Runtime.Tests.Session.Support;
@@ -64,5 +65,40 @@ public class GemmWorkSplitTests
             }
         }
         Assert.Equal(4, checkedOps);
+    }
+    [Fact]
+    public void Next_covers_a_range_s_items_once_in_calls_of_one_row_block_or_of_whole_panels()
+    {
+        var rng = new Random(3);
+        foreach (var (rows, panels) in new[] { (1, 1), (1, 13), (49, 32), (100, 3), (250, 40), (1000, 7) })
+        {
+            var work = GemmWork.For(rows, panels, splitPanels: true);
+            for (int trial = 0; trial < 50; trial++)
+            {
+                int begin = rng.Next(0, work.Items), end = rng.Next(begin + 1, work.Items + 1);
+                var covered = new bool[rows, panels];
+                for (int item = begin; item < end;)
+                {
+                    int before = item;
+                    var (m0, m1, p0, p1) = work.Next(ref item, end);
+                    Assert.True(item > before && item <= end);
+                    if (work.PanelItems > 1) Assert.Equal((before / work.PanelItems + 1) * work.PanelItems >= end ? end : (before / work.PanelItems + 1) * work.PanelItems, item);
+                    else Assert.Equal((0, panels), (p0, p1));
+                    for (int m = m0; m < m1; m++)
+                        for (int p = p0; p < p1; p++)
+                        {
+                            Assert.False(covered[m, p], $"{work}: [{begin}, {end}) covers row {m} panel {p} twice");
+                            covered[m, p] = true;
+                        }
+                }
+                for (int it = 0; it < work.Items; it++)
+                {
+                    var (m0, m1, p0, p1) = work.Item(it);
+                    bool inside = it >= begin && it < end;
+                    for (int m = m0; m < m1; m++)
+                        for (int p = p0; p < p1; p++) Assert.Equal(inside, covered[m, p]);
+                }
+            }
+        }
     }
 }

@@ -142,19 +142,12 @@ public sealed partial class Int8Conv2d
         Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         // The VNNI direct convolution reads its row window as u = x + 128 (what its tiles multiply), written so once per row.
         op.RowWindow?.Reset(own, op.InputZeroPoint, unsigned: resolved == KernelPath.Avx512Vnni && (op.Vnni is not null || op.PixelLanes is not null));
-        if (op.Work.PanelItems == 1)
+        // One call per row block (GemmWork.Next): with whole panels per item that is one call over all the items' pixel
+        // blocks, so output rows are not cut into partial tiles (nor widened again) at the items' boundaries, and the VNNI
+        // path runs the call's full tiles in one call of its generated kernel.
+        for (int item = begin; item < end;)
         {
-            // Items of whole panels are consecutive pixel blocks: one call over all of them, so output rows are not cut
-            // into partial tiles (nor widened again) at the items' boundaries, and the VNNI path runs the call's full tiles
-            // in one call of its generated kernel.
-            if (begin < end)
-                RunPixels(op, resolved, input[..s.InputLength], output, own, tile, op.Work.Item(begin).M0, op.Work.Item(end - 1).M1, 0,
-                    op.Panels.PanelsPerGroup);
-            return;
-        }
-        for (int item = begin; item < end; item++)
-        {
-            var (m0, m1, p0, p1) = op.Work.Item(item);
+            var (m0, m1, p0, p1) = op.Work.Next(ref item, end);
             RunPixels(op, resolved, input[..s.InputLength], output, own, tile, m0, m1, p0, p1);
         }
     }

@@ -39,6 +39,22 @@ internal readonly record struct GemmWork(int Rows, int Panels, int RowsPerItem, 
         return (r * RowsPerItem, Math.Min(Rows, (r + 1) * RowsPerItem), p * PanelsPerItem, Math.Min(Panels, (p + 1) * PanelsPerItem));
     }
 
+    /// <summary>
+    /// The next call of items [<paramref name="item"/>, <paramref name="end"/>), <paramref name="item"/> moved past it:
+    /// with whole panels per item, all of them (consecutive row blocks); else the items left in <paramref name="item"/>'s
+    /// row block, whose panel blocks are consecutive. So one thread calls the kernels once per row block, not once per
+    /// panel block: a GEMM of one row runs its panels eight to a call of the one-row kernel (eight accumulator chains)
+    /// instead of one, and a tile's rows are read once for all its panels. Every output is computed as in any other split.
+    /// </summary>
+    public (int M0, int M1, int P0, int P1) Next(ref int item, int end)
+    {
+        int last = PanelItems == 1 ? end : Math.Min(end, (item / PanelItems + 1) * PanelItems);
+        var (m0, _, p0, _) = Item(item);
+        var (_, m1, _, p1) = Item(last - 1);
+        item = last;
+        return (m0, m1, p0, p1);
+    }
+
     /// <summary>Throws unless [begin, end) lies in [0, Items).</summary>
     public void CheckRange(int begin, int end)
     {

@@ -93,9 +93,9 @@ public sealed class Int8Gemm
         var block = MemoryMarshal.Cast<byte, sbyte>(scratch)[..op.ScratchLength];
         Span<int> tile = stackalloc int[Int8GemmTile.TileInts];
         int k = op.InFeatures, m = op.OutFeatures;
-        for (int item = begin; item < end; item++)
+        for (int item = begin; item < end;)
         {
-            var (m0, m1, p0, p1) = op.Work.Item(item);
+            var (m0, m1, p0, p1) = op.Work.Next(ref item, end);
             Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input[..op.InputLength], k, m0, m1, p0, p1, output, m, block, tile);
         }
     }
