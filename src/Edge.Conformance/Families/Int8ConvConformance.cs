@@ -8,7 +8,7 @@ namespace Edge.Conformance.Families;
 /// <see cref="Int8Conv2d"/> on one kernel path against its scalar reference, bit for bit, on seeded shapes: input and
 /// output channels 1, 3, 4, 7, 8, 13, 15, 16, 17, 24, 31, 32, 33, 65 × kernel sizes 1, 3, 5, 7, 11; the 1×1 in-place
 /// convolution with pixel counts around the path's tile rows; strides 1, 2, 4; dilation 2; asymmetric padding; groups;
-/// first layers on 1–3 channels (K = 9·C or 25·C); padding wider than the kernel's half; 1-pixel images; batches
+/// first layers on 1–3 channels (K = 9·C or 25·C); weights past L2 (im2col blocks of many pixels); padding wider than the kernel's half; 1-pixel images; batches
 /// whose images end inside a work item or a tile; output rows narrower than a tile; zero points −128, 0, 127; weights
 /// ±127; active clamps; wrapping accumulators. Each case also runs its work items in random splits (<see cref="Int8Conv2d.RunRange"/>).
 /// </summary>
@@ -121,6 +121,14 @@ public static class Int8ConvConformance
             cases.Add(new ConvParameters(1 + oc % 2, height, width, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 2 == 1, false));
             // Every channel on the short stage too: the generated kernels then run the stage and the stores themselves.
             cases.Add(new ConvParameters(1 + oc % 2, height, width, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 4 == 3, false, AllShort: true));
+        }
+
+        // Weights past Int8Conv2d.BlockedWeightBytes (an im2col block of many pixels against each panel pair): blocks that
+        // end at an image's end inside a tile and in mid-row, a block of one pixel, panels past a pair, strides.
+        foreach (var (batch, h, w, stride, oc) in new[] { (2, 6, 5, 1, 231), (1, 9, 9, 1, 240), (1, 9, 9, 2, 17), (3, 1, 1, 1, 64) })
+        {
+            var window = new Window2d(3, 3, stride, stride, 1, 1, 1, 1);
+            cases.Add(new ConvParameters(batch, h, w, oc == 64 ? 1024 : oc == 17 ? 3500 : 257, oc, window, 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
         }
 
         // Wrapping accumulators at the extreme zero points.

@@ -67,7 +67,7 @@ public class GemmWorkSplitTests
         Assert.Equal(4, checkedOps);
     }
     [Fact]
-    public void Next_covers_a_range_s_items_once_in_calls_of_one_row_block_or_of_whole_panels()
+    public void Next_covers_a_range_s_items_once_in_calls_of_whole_row_blocks_or_of_one_row_block_s_rest()
     {
         var rng = new Random(3);
         foreach (var (rows, panels) in new[] { (1, 1), (1, 13), (49, 32), (100, 3), (250, 40), (1000, 7) })
@@ -82,8 +82,14 @@ public class GemmWorkSplitTests
                     int before = item;
                     var (m0, m1, p0, p1) = work.Next(ref item, end);
                     Assert.True(item > before && item <= end);
-                    if (work.PanelItems > 1) Assert.Equal((before / work.PanelItems + 1) * work.PanelItems >= end ? end : (before / work.PanelItems + 1) * work.PanelItems, item);
-                    else Assert.Equal((0, panels), (p0, p1));
+                    int blockEnd = (before / work.PanelItems + 1) * work.PanelItems;
+                    if (before % work.PanelItems == 0 && end >= blockEnd)
+                    {
+                        // Whole row blocks: all of those the range holds, every panel.
+                        Assert.Equal(Math.Max(blockEnd, end / work.PanelItems * work.PanelItems), item);
+                        Assert.Equal((0, panels), (p0, p1));
+                    }
+                    else Assert.Equal(Math.Min(end, blockEnd), item);
                     for (int m = m0; m < m1; m++)
                         for (int p = p0; p < p1; p++)
                         {

@@ -27,23 +27,35 @@ public sealed partial class Int8Conv2d
     {
         var s = op.Shape;
         var rows = op.RowWindow!;
-        int mr = Int8GemmTile.RowsPerTile(path), stride = op.RowStride, pixels = s.OutH * s.OutW;
+        // A block of BlockRows pixels (whole tiles) runs every panel on it tile by tile (RunInPlaceRows), so large weights
+        // stream from memory once per block, not once per tile; else one tile at a time against every panel.
+        bool blocked = op.BlockRows > Int8GemmTile.MaxRows;
+        int mr = blocked ? op.BlockRows : Int8GemmTile.RowsPerTile(path), stride = op.RowStride, pixels = s.OutH * s.OutW;
         int column = s.Window.StrideW * s.InChannels, icg = s.InChannelsPerGroup;
         ref byte x = ref MemoryMarshal.GetReference(scratch);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
-        Span<int> bases = stackalloc int[Int8GemmTile.MaxRows];
+        Span<int> bases = stackalloc int[MaxBlockRows];
         ref int based = ref MemoryMarshal.GetReference(bases);
         int n = m0 / pixels, oh = (m0 - n * pixels) / s.OutW, ow = m0 - n * pixels - oh * s.OutW, imageEnd = (n + 1) * pixels;
         int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint);
         for (int m = m0, count; m < m1; m += count)
         {
-            // A tile holds pixels of one image: the window's ring keeps the rows of one image's output rows.
+            // A tile (a block) holds pixels of one image: the window's ring keeps the rows of one image's output rows.
             if (ow == s.OutW) rowBase = NextRow(op, input, scratch, ref n, ref oh, ref ow, ref imageEnd);
             count = Math.Min(mr, Math.Min(m1, imageEnd) - m);
             for (int i = 0; i < count; i++)
             {
                 if (ow == s.OutW) rowBase = NextRow(op, input, scratch, ref n, ref oh, ref ow, ref imageEnd);
                 Unsafe.Add(ref based, i) = rowBase + ow++ * column;
+            }
+            if (blocked)
+            {
+                // Ungrouped (BlockRows): the block's rows are the A of an in-place GEMM, whole tiles of it readable.
+                if (op.Shuffles is { } blockPlan) blockPlan.AssembleTile(ref x, ref based, count, ref x, stride);
+                else op.Copies.AssembleTile(ref x, ref based, 0, count, ref x, stride);
+                Int8GemmTile.RunInPlaceRows(path, op.Panels, op.Output, MemoryMarshal.Cast<byte, sbyte>(scratch[..(op.BlockRows * stride)]),
+                    stride, 0, count, p0, p1, output[(m * s.OutChannels)..], s.OutChannels, default, tile);
+                continue;
             }
             for (int g = 0; g < s.Group; g++)
             {
@@ -53,6 +65,27 @@ public sealed partial class Int8Conv2d
                     ref Unsafe.Add(ref y, (nint)m * s.OutChannels), s.OutChannels, tile);
             }
         }
+    }
+
+    /// <summary>The most pixels of an im2col block (<see cref="BlockRows"/>).</summary>
+    internal const int MaxBlockRows = 64;
+
+    /// <summary>Packed weights above this many bytes (half of a 1 MB L2) are gathered against in blocks of pixels (<see cref="BlockRows"/>).</summary>
+    internal const int BlockedWeightBytes = 512 * 1024;
+
+    /// <summary>Bytes an im2col block of <see cref="BlockRows"/> pixels may take (L2 holds it beside a panel pair's weights).</summary>
+    private const int BlockBytes = 256 * 1024;
+
+    /// <summary>
+    /// Pixels per im2col block: <see cref="Int8GemmTile.MaxRows"/> (one tile, its rows read against every panel while in
+    /// L1), or for an ungrouped convolution whose packed weights exceed <see cref="BlockedWeightBytes"/> (ResNet-18's
+    /// layer 4: 2.4 MB, past L2) a multiple of 8 up to <see cref="MaxBlockRows"/> in <see cref="BlockBytes"/>: a tile
+    /// at a time, each tile had streamed all the weights from L3 again, 7 times for a 7×7 output.
+    /// </summary>
+    private static int BlockRowsFor(Conv2dShape shape, GemmPanels panels, int rowStride)
+    {
+        if (shape.Group != 1 || panels.Data.Length <= BlockedWeightBytes) return Int8GemmTile.MaxRows;
+        return Math.Clamp(BlockBytes / rowStride / 8 * 8, Int8GemmTile.MaxRows, MaxBlockRows);
     }
 
     /// <summary>Moves (n, oh, ow) from past the end of an output row to the start of the next, and makes its rows present.</summary>

@@ -32,7 +32,8 @@ public sealed partial class Int8Conv2d
         GatherLength = (shape.KernelLength + 15) & ~15;
         if (!ReadsPixelsInPlace)
         {
-            RowWindow = new ConvRowWindow(shape, (Int8GemmTile.MaxRows * RowStride + 63) & ~63, Int8GemmTile.MaxRows);
+            BlockRows = BlockRowsFor(shape, panels, RowStride);
+            RowWindow = new ConvRowWindow(shape, (BlockRows * RowStride + 63) & ~63, BlockRows);
             int rowStep = w.DilationH * RowWindow.RowStride;
             Shuffles = ShufflePlan.For(shape, GatherLength, rowStep);
             bool contiguous = shape.Group == 1 && w.DilationW == 1;
@@ -67,6 +68,9 @@ public sealed partial class Int8Conv2d
     internal GemmPanels Panels { get; }
     internal int[] Bias { get; }
     internal bool ReadsPixelsInPlace { get; }
+
+    /// <summary>Pixels per im2col block (<see cref="BlockRowsFor"/>): 8, or more for large ungrouped weights.</summary>
+    internal int BlockRows { get; } = Int8GemmTile.MaxRows;
     internal GemmWork Work { get; }
 
     /// <summary>The padded input rows the im2col windows are read from; null for an in-place convolution.</summary>

@@ -41,14 +41,17 @@ internal readonly record struct GemmWork(int Rows, int Panels, int RowsPerItem, 
 
     /// <summary>
     /// The next call of items [<paramref name="item"/>, <paramref name="end"/>), <paramref name="item"/> moved past it:
-    /// with whole panels per item, all of them (consecutive row blocks); else the items left in <paramref name="item"/>'s
-    /// row block, whose panel blocks are consecutive. So one thread calls the kernels once per row block, not once per
+    /// from the first item of a row block, every whole row block the range holds (all their panels; with whole panels
+    /// per item, all the items); else the items left in <paramref name="item"/>'s row block, whose panel blocks are
+    /// consecutive. So one thread calls the kernels once per row block, not once per
     /// panel block: a GEMM of one row runs its panels eight to a call of the one-row kernel (eight accumulator chains)
     /// instead of one, and a tile's rows are read once for all its panels. Every output is computed as in any other split.
     /// </summary>
     public (int M0, int M1, int P0, int P1) Next(ref int item, int end)
     {
-        int last = PanelItems == 1 ? end : Math.Min(end, (item / PanelItems + 1) * PanelItems);
+        int last = Math.Min(end, (item / PanelItems + 1) * PanelItems);
+        // From a row block's first item, the whole row blocks the range holds go in one call.
+        if (item % PanelItems == 0 && last % PanelItems == 0) last = Math.Max(last, end / PanelItems * PanelItems);
         var (m0, _, p0, _) = Item(item);
         var (_, m1, _, p1) = Item(last - 1);
         item = last;
