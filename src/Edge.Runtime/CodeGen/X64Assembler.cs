@@ -242,6 +242,18 @@ internal sealed class X64Assembler
         ModRmMemory(d & 7, b, null, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
     }
 
+    /// <summary>
+    /// <c>prefetcht1 [base + disp]</c> (0F 18 /2): the line towards the L2 cache and not L1 (Intel; AMD from Zen 4), so a
+    /// kernel can fetch weights it reads later without evicting the rows it reads now. A hint: never faults.
+    /// </summary>
+    public void Prefetcht1(Gpr @base, int disp = 0)
+    {
+        int b = (int)@base;
+        if (b >= 8) Emit(0x41);
+        Emit(0x0F, 0x18);
+        ModRmMemory(2, b, null, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
+    }
+
     /// <summary><c>dec reg</c> (REX.W FF /1): sets ZF for <see cref="Jnz"/>.</summary>
     public void Dec(Gpr reg)
     {

@@ -141,6 +141,11 @@ public class X64AssemblerTests
         Assert.Equal("4883c240", Hex(a => a.AddImm(Gpr.Rdx, 64)));
         Assert.Equal("4881c200010000", Hex(a => a.AddImm(Gpr.Rdx, 256)));
         Assert.Equal("48ffc9", Hex(a => a.Dec(Gpr.Rcx)));
+        Assert.Equal("0f1816", Hex(a => a.Prefetcht1(Gpr.Rsi)));
+        Assert.Equal("410f1811", Hex(a => a.Prefetcht1(Gpr.R9)));
+        Assert.Equal("0f185640", Hex(a => a.Prefetcht1(Gpr.Rsi, 64)));
+        Assert.Equal("410f185500", Hex(a => a.Prefetcht1(Gpr.R13)));
+        Assert.Equal("410f181424", Hex(a => a.Prefetcht1(Gpr.R12)));
         Assert.Equal("41bf80808080", Hex(a => a.MovImm32(Gpr.R15, 0x80808080)));
         Assert.Equal("4531ff", Hex(a => a.Zero(Gpr.R15)));
         Assert.Equal("5341545b415cc5f877c3", Hex(a => { a.Push(Gpr.Rbx); a.Push(Gpr.R12); a.Pop(Gpr.Rbx); a.Pop(Gpr.R12); a.Vzeroupper(); a.Ret(); }));

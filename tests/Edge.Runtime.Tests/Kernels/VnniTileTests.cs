@@ -137,6 +137,90 @@ public class VnniTileTests
                 }
     }
 
+    [Theory]
+    [InlineData(1, 3, 1, 0, 2, 21)]
+    [InlineData(2, 2, 3, 20, 3, 22)]
+    [InlineData(2, 5, 1, 0, 4, 23)]
+    [InlineData(1, 1, 4, 12, 1, 24)]
+    public unsafe void Prefetching_staged_tiles_store_the_same_bytes(int panels, int quads, int segments, int jump, int tiles, int seed)
+    {
+        if (!VnniTileCode.IsSupported)
+        {
+            Assert.False(VnniTileCode.CpuHasVnni());
+            return;
+        }
+        // The prefetching kernels keep the segments left in their arguments and swap the prefetch pointers after each
+        // tile: several tiles of several segments, each variant against the kernel without prefetches.
+        const int lda = 6, ldc = 40;
+        int span = segments * (quads * 4 + jump), tileStride = VnniTileCode.Rows * lda + 3;
+        var rng = new Random(seed);
+        var a = new sbyte[tiles * tileStride + span];
+        var b = new sbyte[(panels + 2) * quads * segments * 64];
+        for (int i = 0; i < a.Length; i++) a[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < b.Length; i++) b[i] = (sbyte)rng.Next(-127, 128);
+        int lanes = 16 * panels;
+        var bias = Enumerable.Range(0, lanes).Select(_ => rng.Next(-5000, 5000)).ToArray();
+        var multiplier = Enumerable.Range(0, lanes + 1).Select(_ => rng.Next(1 << 20, 1 << 29)).ToArray();
+        var shift = Enumerable.Range(0, lanes).Select(_ => rng.Next(1, 9)).ToArray();
+        var add = shift.Select(n => 1 << (n - 1)).ToArray();
+        var shape = new VnniTileShape(quads, segments, jump);
+        long panelStride = quads * segments * 64;
+        for (int variant = 0; variant < 8; variant++)
+        {
+            var plain = new sbyte[tiles * VnniTileCode.Rows * ldc];
+            var prefetched = new sbyte[plain.Length];
+            foreach (var (y, prefetch) in new[] { (plain, false), (prefetched, true) })
+                fixed (sbyte* pa = a, pb = b, py = y)
+                fixed (int* pBias = bias, pM = multiplier, pAdd = add, pShift = shift, pIndex = VnniTileCode.HighDwords)
+                {
+                    VnniStageArgs args = default;
+                    args.Bias = pBias;
+                    args.Multiplier = pM;
+                    args.Add = pAdd;
+                    args.Shift = pShift;
+                    args.Index = pIndex;
+                    args.ZeroPoint = 3;
+                    args.ClampMin = -100;
+                    args.ClampMax = 90;
+                    args.Masks[0] = 0xFFFF;
+                    args.Masks[1] = 0x7FFF;
+                    args.Tiles = tiles;
+                    args.A = pa;
+                    args.Lda = lda;
+                    args.ATileStride = tileStride;
+                    args.Y = py;
+                    args.Ldc = ldc;
+                    args.YTileStride = VnniTileCode.Rows * ldc;
+                    args.B = pb;
+                    args.PanelStride = panelStride;
+                    args.Prefetch0 = pb + panels * panelStride;
+                    args.Prefetch1 = pb + (panels + 1) * panelStride;
+                    VnniTileCode.StagedTiles(panels, unsignedA: false, variant, prefetch)(&shape, &args);
+                    Assert.Equal(0, args.Tiles);
+                }
+            Assert.Equal(plain, prefetched);
+            Assert.Contains(plain, v => v != 0);
+        }
+    }
+
+    [Fact]
+    public void The_stage_arguments_offsets_are_the_struct_s_layout()
+    {
+        // The generated kernels address VnniStageArgs by these constants.
+        (string Field, int Offset)[] fields =
+        [
+            ("Bias", VnniStageArgs.BiasOffset), ("Multiplier", VnniStageArgs.MultiplierOffset), ("Add", VnniStageArgs.AddOffset),
+            ("Shift", VnniStageArgs.ShiftOffset), ("Index", VnniStageArgs.IndexOffset), ("ZeroPoint", VnniStageArgs.ZeroPointOffset),
+            ("ClampMin", VnniStageArgs.ClampMinOffset), ("ClampMax", VnniStageArgs.ClampMaxOffset), ("Masks", VnniStageArgs.MaskOffset),
+            ("Tiles", VnniStageArgs.TilesOffset), ("A", VnniStageArgs.AOffset), ("Lda", VnniStageArgs.LdaOffset),
+            ("ATileStride", VnniStageArgs.ATileStrideOffset), ("Y", VnniStageArgs.YOffset), ("Ldc", VnniStageArgs.LdcOffset),
+            ("YTileStride", VnniStageArgs.YTileStrideOffset), ("B", VnniStageArgs.BOffset), ("PanelStride", VnniStageArgs.PanelStrideOffset),
+            ("Prefetch0", VnniStageArgs.Prefetch0Offset), ("Prefetch1", VnniStageArgs.Prefetch1Offset), ("SegmentsLeft", VnniStageArgs.SegmentsLeftOffset),
+        ];
+        foreach (var (field, offset) in fields)
+            Assert.True(offset == (int)Marshal.OffsetOf<VnniStageArgs>(field), $"{field}: {offset}, layout {Marshal.OffsetOf<VnniStageArgs>(field)}");
+    }
+
     [Fact]
     public void Code_is_made_only_for_x64()
     {
@@ -144,6 +228,7 @@ public class VnniTileTests
         Assert.NotEmpty(VnniTileCode.Assemble(1));
         Assert.NotEmpty(VnniTileCode.Assemble(2));
         Assert.NotEmpty(VnniTileCode.AssembleStaged(2));
+        Assert.NotEmpty(VnniTileCode.AssembleStaged(1, prefetch: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.Assemble(3));
         Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.AssembleStaged(0));
     }

@@ -70,22 +70,24 @@ public sealed partial class Int8Conv2d
     /// <summary>The most pixels of an im2col block (<see cref="BlockRows"/>).</summary>
     internal const int MaxBlockRows = 64;
 
-    /// <summary>Packed weights above this many bytes (half of a 1 MB L2) are gathered against in blocks of pixels (<see cref="BlockRows"/>).</summary>
-    internal const int BlockedWeightBytes = 512 * 1024;
-
     /// <summary>Bytes an im2col block of <see cref="BlockRows"/> pixels may take (L2 holds it beside a panel pair's weights).</summary>
     private const int BlockBytes = 256 * 1024;
 
     /// <summary>
     /// Pixels per im2col block: <see cref="Int8GemmTile.MaxRows"/> (one tile, its rows read against every panel while in
-    /// L1), or for an ungrouped convolution whose packed weights exceed <see cref="BlockedWeightBytes"/> (ResNet-18's
+    /// L1), or for an ungrouped convolution whose packed weights exceed <see cref="Int8GemmTile.StreamedWeightBytes"/> (ResNet-18's
     /// layer 4: 2.4 MB, past L2) a multiple of 8 up to <see cref="MaxBlockRows"/> in <see cref="BlockBytes"/>: a tile
-    /// at a time, each tile had streamed all the weights from L3 again, 7 times for a 7×7 output.
+    /// at a time, each tile had streamed all the weights from L3 again, 7 times for a 7×7 output. A block never passes an
+    /// image's end, so an image's pixels are split into blocks of about equal size.
     /// </summary>
     private static int BlockRowsFor(Conv2dShape shape, GemmPanels panels, int rowStride)
     {
-        if (shape.Group != 1 || panels.Data.Length <= BlockedWeightBytes) return Int8GemmTile.MaxRows;
-        return Math.Clamp(BlockBytes / rowStride / 8 * 8, Int8GemmTile.MaxRows, MaxBlockRows);
+        if (shape.Group != 1 || panels.Data.Length <= Int8GemmTile.StreamedWeightBytes) return Int8GemmTile.MaxRows;
+        int most = Math.Clamp(BlockBytes / rowStride / 8 * 8, Int8GemmTile.MaxRows, MaxBlockRows);
+        // An image's pixels in blocks of about equal size (14² = 196 as 56, 56, 56, 28, not 64, 64, 64, 4: every block
+        // streams the weights once).
+        int pixels = shape.OutH * shape.OutW, blocks = (pixels + most - 1) / most;
+        return Math.Min(most, ((pixels + blocks - 1) / blocks + 7) & ~7);
     }
 
     /// <summary>Moves (n, oh, ow) from past the end of an output row to the start of the next, and makes its rows present.</summary>

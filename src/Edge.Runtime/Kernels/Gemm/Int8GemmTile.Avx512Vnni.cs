@@ -74,10 +74,11 @@ internal static partial class Int8GemmTile
     /// <summary>
     /// <paramref name="tiles"/> full tiles of A rows read in place from row <paramref name="m0"/> (row m at
     /// <c>a[m·lda]</c>, outputs at <c>y[m·ldc]</c>) × panels [<paramref name="p0"/>, <paramref name="p1"/>) of group 0, two
-    /// panels at a time (<see cref="Avx512VnniFullTiles"/>).
+    /// panels at a time (<see cref="Avx512VnniFullTiles"/>); with <paramref name="prefetch"/>, each pair's tiles prefetch
+    /// the next pair's weights.
     /// </summary>
     private static unsafe void Avx512VnniInPlaceTiles(GemmPanels w, OutputStage stage, ref sbyte a, int lda, int m0, int tiles,
-        int p0, int p1, ref sbyte y, int ldc, Span<int> tile)
+        int p0, int p1, ref sbyte y, int ldc, Span<int> tile, bool prefetch)
     {
         var shape = VnniTileShape.Gemm(w.KPadded / 4);
         int mr = VnniTileCode.Rows;
@@ -87,8 +88,9 @@ internal static partial class Int8GemmTile
             for (int p = p0; p < p1; p += 2)
             {
                 int panels = Math.Min(2, p1 - p);
+                sbyte* next = prefetch && p + 2 < p1 ? pw + w.PanelOffset(0, p + 2) : null;
                 Avx512VnniFullTiles(pa, lda, (nint)mr * lda, tiles, pw + w.PanelOffset(0, p), &shape, w, stage, 0, p, panels, py, ldc,
-                    (nint)mr * ldc, ref MemoryMarshal.GetReference(tile));
+                    (nint)mr * ldc, ref MemoryMarshal.GetReference(tile), prefetch: next, prefetchPanels: Math.Min(2, p1 - p - 2));
             }
         }
     }
@@ -98,10 +100,13 @@ internal static partial class Int8GemmTile
     /// <paramref name="b"/>: tile t's row i is A row <c>a + t·aTileStride + i·lda</c> and goes to <c>y + t·yTileStride +
     /// i·ldc + c</c> (y: the output of row 0, channel 0). Panels whose channels all take the short stage
     /// (<see cref="IsStagedPanel"/>) run every tile in one call of the staged kernel, the stage in registers; others tile by
-    /// tile through <paramref name="tile"/> and <see cref="Avx512VnniTile"/>.
+    /// tile through <paramref name="tile"/> and <see cref="Avx512VnniTile"/>. A non-null <paramref name="prefetch"/>: the
+    /// staged kernel also prefetches the <paramref name="prefetchPanels"/> (1 or 2) panels there, a tile's quads spanning one
+    /// panel (<see cref="VnniTileCode.StagedTiles"/>).
     /// </summary>
     internal static unsafe void Avx512VnniFullTiles(sbyte* a, nint lda, nint aTileStride, int tiles, sbyte* b, VnniTileShape* shape,
-        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride, ref int tile, bool unsignedA = false)
+        GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride, ref int tile, bool unsignedA = false,
+        sbyte* prefetch = null, int prefetchPanels = 0)
     {
         int count1 = 0;
         if (!IsStagedPanel(w, stage, group, panel, out int c0, out int count0)
@@ -130,8 +135,10 @@ internal static partial class Int8GemmTile
             args.YTileStride = yTileStride;
             args.B = b;
             args.PanelStride = w.PanelLength;
+            args.Prefetch0 = prefetch;
+            args.Prefetch1 = prefetchPanels == 2 ? prefetch + w.PanelLength : prefetch;
             int variant = VnniTileCode.StageVariant(stage.Clamp.Min > sbyte.MinValue, stage.Clamp.Max < sbyte.MaxValue, stage.ShortAddWithZeroPoint is not null);
-            VnniTileCode.StagedTiles(panels, unsignedA, variant)(shape, &args);
+            VnniTileCode.StagedTiles(panels, unsignedA, variant, prefetch != null)(shape, &args);
         }
     }
 

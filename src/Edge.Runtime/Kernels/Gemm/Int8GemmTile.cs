@@ -118,10 +118,18 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
+    /// Packed weights above this many bytes (half of a 1 MB L2) do not stay in L2 from one use to the next: im2col
+    /// convolutions gather blocks of many pixels against them (<c>Int8Conv2d.BlockRows</c>), and the in-place VNNI tiles
+    /// prefetch the next panel pair while they run a pair's tiles.
+    /// </summary>
+    internal const int StreamedWeightBytes = 512 * 1024;
+
+    /// <summary>
     /// Rows [<paramref name="m0"/>, <paramref name="m1"/>) of A read in place, row m at <c>a[m·lda]</c> (GEMM rows, or the
     /// pixels of a 1×1 convolution), × panels [<paramref name="p0"/>, <paramref name="p1"/>) of group 0; row m's outputs at
     /// <c>y[m·ldc]</c>. A tile whose reads would pass the end of <paramref name="a"/> (the last rows, or rows past m1 that
     /// a full tile reads) runs on a copy of its valid rows in <paramref name="block"/> (<see cref="MaxRows"/>·KPadded bytes).
+    /// Each panel pair runs on every tile in turn; past <see cref="StreamedWeightBytes"/> the VNNI tiles prefetch the next pair.
     /// </summary>
     public static void RunInPlaceRows(KernelPath path, GemmPanels w, OutputStage stage, ReadOnlySpan<sbyte> a, int lda, int m0, int m1,
         int p0, int p1, Span<sbyte> y, int ldc, Span<sbyte> block, Span<int> tile)
@@ -134,7 +142,7 @@ internal static partial class Int8GemmTile
             // Full tiles whose reads stay inside the input, several per call of the generated code.
             int full = (m1 - m0) / mr;
             while (full > 0 && (long)(m0 + mr * full - 1) * lda + kp > a.Length) full--;
-            if (full > 0) Avx512VnniInPlaceTiles(w, stage, ref ra, lda, m0, full, p0, p1, ref ry, ldc, tile);
+            if (full > 0) Avx512VnniInPlaceTiles(w, stage, ref ra, lda, m0, full, p0, p1, ref ry, ldc, tile, prefetch: w.Data.Length > StreamedWeightBytes);
             m0 += mr * full;
         }
         for (int m = m0; m < m1; m += mr)

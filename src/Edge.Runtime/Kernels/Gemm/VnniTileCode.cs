@@ -60,9 +60,12 @@ internal static unsafe class VnniTileCode
     /// The kernel over <paramref name="panels"/> panels that runs <see cref="VnniStageArgs.Tiles"/> full tiles, each with the
     /// short output stage in registers and a store of int8: <c>staged(shape, args)</c>; <paramref name="variant"/> is the
     /// stage's <see cref="StageVariant"/> (which clamp bounds bind, whether Add holds the zero point).
+    /// <paramref name="prefetch"/>: the K loop also prefetches one line per quad towards L2 (<c>prefetcht1</c>), tiles in
+    /// turn from <see cref="VnniStageArgs.Prefetch0"/> and <see cref="VnniStageArgs.Prefetch1"/> (the next panel pair's
+    /// two panels: a tile's quads span one panel), for weights too large to stay in L2 between panel pairs.
     /// </summary>
-    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels, bool unsignedA, int variant) =>
-        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[StagedEntries + ((unsignedA ? 2 : 0) + panels - 1) * StageVariants + variant];
+    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels, bool unsignedA, int variant, bool prefetch = false) =>
+        (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[StagedEntries + ((prefetch ? 4 : 0) + (unsignedA ? 2 : 0) + panels - 1) * StageVariants + variant];
 
     /// <summary>Where the staged tiles start in <see cref="Entries"/> (after the four tiles that store sums), and their variants per tile.</summary>
     private const int StagedEntries = 4, StageVariants = 8;
@@ -150,7 +153,7 @@ internal static unsafe class VnniTileCode
     public const int MaxRowPanels = 8;
 
     /// <summary>Where the one-row kernels start in <see cref="Entries"/>: after the tiles and every staged variant.</summary>
-    private const int RowEntries = StagedEntries + 4 * StageVariants;
+    private const int RowEntries = StagedEntries + 8 * StageVariants;
 
     /// <summary>
     /// The one-row kernel over <paramref name="panels"/> (1–<see cref="MaxRowPanels"/>) consecutive panels:
@@ -261,8 +264,8 @@ internal static unsafe class VnniTileCode
         // The kernels one after another in one mapping, each from a 64-byte boundary: the tiles on signed A, on A already
         // unsigned, then the one-row kernels.
         byte[][] kernels = [Assemble(1), Assemble(2), Assemble(1, unsignedA: true), Assemble(2, unsignedA: true),
-            .. from unsignedA in new[] { false, true } from panels in new[] { 1, 2 } from variant in Enumerable.Range(0, StageVariants)
-               select AssembleStaged(panels, unsignedA, variant),
+            .. from prefetch in new[] { false, true } from unsignedA in new[] { false, true } from panels in new[] { 1, 2 }
+               from variant in Enumerable.Range(0, StageVariants) select AssembleStaged(panels, unsignedA, variant, prefetch),
             .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p)), .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p, staged: true))];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
@@ -297,9 +300,10 @@ internal static unsafe class VnniTileCode
     /// <summary>
     /// The machine code of the staged kernel over <paramref name="panels"/> panels: <c>staged(shape, args)</c> (rdi, rsi)
     /// runs <see cref="VnniStageArgs.Tiles"/> full 8-row tiles, each from <see cref="VnniStageArgs.A"/> (then advanced by
-    /// ATileStride) against the panels at B, its short stage storing int8 at Y (then advanced by YTileStride).
+    /// ATileStride) against the panels at B, its short stage storing int8 at Y (then advanced by YTileStride);
+    /// <paramref name="prefetch"/>: see <see cref="StagedTiles"/>.
     /// </summary>
-    internal static byte[] AssembleStaged(int panels, bool unsignedA = false, int variant = 0)
+    internal static byte[] AssembleStaged(int panels, bool unsignedA = false, int variant = 0, bool prefetch = false)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         if (variant is < 0 or >= StageVariants) throw new ArgumentOutOfRangeException(nameof(variant));
@@ -314,8 +318,16 @@ internal static unsafe class VnniTileCode
         asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.LdaOffset);
         asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.BOffset);
         asm.MovLoad(Gpr.R9, Gpr.R8, VnniStageArgs.PanelStrideOffset);
-        EmitSums(asm, panels, unsignedA, biasInit: true);
+        EmitSums(asm, panels, unsignedA, biasInit: true, prefetch);
         EmitShortStage(asm, panels, variant);
+        if (prefetch)
+        {
+            // The next tile prefetches the other panel.
+            asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.Prefetch0Offset);
+            asm.MovLoad(Gpr.Rcx, Gpr.R8, VnniStageArgs.Prefetch1Offset);
+            asm.MovStore(Gpr.R8, VnniStageArgs.Prefetch0Offset, Gpr.Rcx);
+            asm.MovStore(Gpr.R8, VnniStageArgs.Prefetch1Offset, Gpr.Rax);
+        }
         asm.MovLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.AOffset);
         asm.AddLoad(Gpr.Rax, Gpr.R8, VnniStageArgs.ATileStrideOffset);
         asm.MovStore(Gpr.R8, VnniStageArgs.AOffset, Gpr.Rax);
@@ -332,9 +344,11 @@ internal static unsafe class VnniTileCode
 
     /// <summary>
     /// The K loop: rows a + i·lda (a in rdi, lda in rsi), panels at rdx and rdx + r9, the shape at rbp; leaves the sums in
-    /// zmm(panel·8 + row). Clobbers every caller-saved register but r8.
+    /// zmm(panel·8 + row). Clobbers every caller-saved register but r8. <paramref name="prefetch"/> (args at r8): one
+    /// <c>prefetcht1</c> per quad from <see cref="VnniStageArgs.Prefetch0"/> on, 64 bytes apart, in rsi, so the segments
+    /// left are counted in <see cref="VnniStageArgs.SegmentsLeft"/> instead.
     /// </summary>
-    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA, bool biasInit = false)
+    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA, bool biasInit = false, bool prefetch = false)
     {
         var rows = RowRegisters;
         if (biasInit)
@@ -356,10 +370,21 @@ internal static unsafe class VnniTileCode
             for (int acc = 0; acc < Rows * panels; acc++) asm.Vpxord(acc, acc, acc);
 
         // Segments left in rsi (lda is spent), quads left in rcx; the quad's byte offset k in r15, the same for every row.
-        asm.MovLoad(Gpr.Rsi, Gpr.Rbp, VnniTileShape.SegmentsOffset);
+        if (prefetch)
+        {
+            asm.MovLoad(Gpr.Rcx, Gpr.Rbp, VnniTileShape.SegmentsOffset);
+            asm.MovStore(Gpr.R8, VnniStageArgs.SegmentsLeftOffset, Gpr.Rcx);
+            asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.Prefetch0Offset);
+        }
+        else asm.MovLoad(Gpr.Rsi, Gpr.Rbp, VnniTileShape.SegmentsOffset);
         int segment = asm.Position;
         asm.MovLoad(Gpr.Rcx, Gpr.Rbp, VnniTileShape.QuadsOffset);
         int loop = asm.Position;
+        if (prefetch)
+        {
+            asm.Prefetcht1(Gpr.Rsi);
+            asm.AddImm(Gpr.Rsi, 64);
+        }
         for (int p = 0; p < panels; p++) asm.Load(W0 + p, PanelRegisters[p], null, 0);
         for (int i = 0; i < Rows; i++)
         {
@@ -373,7 +398,13 @@ internal static unsafe class VnniTileCode
         asm.Dec(Gpr.Rcx);
         asm.Jnz(loop);
         asm.AddLoad(Gpr.R15, Gpr.Rbp, VnniTileShape.JumpOffset);
-        asm.Dec(Gpr.Rsi);
+        if (prefetch)
+        {
+            asm.MovLoad(Gpr.Rcx, Gpr.R8, VnniStageArgs.SegmentsLeftOffset);
+            asm.Dec(Gpr.Rcx);
+            asm.MovStore(Gpr.R8, VnniStageArgs.SegmentsLeftOffset, Gpr.Rcx); // mov leaves dec's ZF
+        }
+        else asm.Dec(Gpr.Rsi);
         asm.Jnz(segment);
     }
 }
@@ -385,7 +416,7 @@ internal unsafe struct VnniStageArgs
     public const int BiasOffset = 0, MultiplierOffset = 8, AddOffset = 16, ShiftOffset = 24, IndexOffset = 32,
         ZeroPointOffset = 40, ClampMinOffset = 44, ClampMaxOffset = 48, MaskOffset = 52, TilesOffset = 56,
         AOffset = 64, LdaOffset = 72, ATileStrideOffset = 80, YOffset = 88, LdcOffset = 96, YTileStrideOffset = 104,
-        BOffset = 112, PanelStrideOffset = 120;
+        BOffset = 112, PanelStrideOffset = 120, Prefetch0Offset = 128, Prefetch1Offset = 136, SegmentsLeftOffset = 144;
 
     /// <summary>The 16 biases of the first panel (<see cref="GemmPanels.VnniBias"/>); the second panel's follow.</summary>
     public int* Bias;
@@ -415,6 +446,12 @@ internal unsafe struct VnniStageArgs
     /// <summary>The first panel's weights, and the bytes to the second's.</summary>
     public sbyte* B;
     public long PanelStride;
+
+    /// <summary>The prefetching kernels' (<see cref="VnniTileCode.StagedTiles"/>) lines to fetch: even tiles from Prefetch0, odd ones from Prefetch1 (swapped by the kernel after each tile).</summary>
+    public sbyte* Prefetch0, Prefetch1;
+
+    /// <summary>The prefetching kernels' count of K segments left in the current tile (written by the kernel).</summary>
+    public long SegmentsLeft;
 }
 
 /// <summary>How a VNNI tile walks K: <see cref="Segments"/> runs of <see cref="Quads"/> quads, <see cref="Jump"/> bytes between them.</summary>
