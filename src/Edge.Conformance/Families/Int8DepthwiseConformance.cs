@@ -77,6 +77,22 @@ public static class Int8DepthwiseConformance
                 zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 5), extreme: j % 3 == 1, activeClamp: j % 2 == 0,
                 belowHalf: true, quarterToHalf: j % 3 != 2);
         }
+        // The AVX-512 VNNI column kernels (filters of 1–4 rows read straight from the padded rows, quads built in
+        // registers): groups of 64 channels and their partial last group, 16 and 32 channels with four and two pixels per
+        // zmm (the row's last set partly past its end), widths around the sets of 1–4, strides 1–3, dilation 2, KW 1–5,
+        // the short and the long stage.
+        int[] columnChannels = quick ? [16, 64, 96] : [16, 32, 48, 64, 65, 96, 128, 130];
+        for (int j = 0; j < (quick ? 6 : 48); j++)
+        {
+            int i = index++, channels = columnChannels[j % columnChannels.Length], kh = 1 + j % 4, kw = 1 + (j * 3 + 2) % 5;
+            int stride = 1 + j / 3 % 3, dilation = j % 7 == 5 ? 2 : 1, outW = 1 + (j * 5 + 3) % 17;
+            int padW = (kw - 1) * dilation / 2, padH = (kh - 1) * dilation / 2;
+            int w = Math.Max(1, (outW - 1) * stride + (kw - 1) * dilation + 1 - 2 * padW), h = 2 + j % 6;
+            var window = new Window2d(kh, kw, stride, stride, padH, padW, padH, padW, dilation, dilation);
+            yield return Case(family, path, new Conv2dShape(1 + j % 2, h, w, channels, channels, window, channels), seed: 11000 + i,
+                zpIn: SeededInt8.ZeroPoint(new Random(i), i), zpOut: SeededInt8.ZeroPoint(new Random(-i), i + 7), extreme: j % 5 == 2, activeClamp: j % 2 == 1,
+                belowHalf: true, quarterToHalf: j % 4 == 3);
+        }
         foreach (var (h, w, c, k, s) in large)
         {
             int i = index++;

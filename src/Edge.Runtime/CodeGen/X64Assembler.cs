@@ -28,6 +28,24 @@ internal sealed class X64Assembler
     /// <summary><c>vpxord zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.W0 EF /r).</summary>
     public void Vpxord(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0xEF, dst, a, b);
 
+    /// <summary>
+    /// <c>vpxord zmm<paramref name="dst"/>, zmm<paramref name="a"/>, [base + disp]</c> (EVEX.512.66.0F.W0 EF /r, full vector:
+    /// disp8 × 64): a load and an XOR in one instruction.
+    /// </summary>
+    public void VpxordLoad(int dst, int a, Gpr @base, int disp) => EvexMem(map: 1, pp: 1, opcode: 0xEF, dst, @base, null, disp, scaleN: 64, v: a);
+
+    /// <summary><c>vpunpcklbw zmm<paramref name="dst"/>, zmm<paramref name="a"/>, zmm<paramref name="b"/></c> (EVEX.512.66.0F.WIG 60 /r): per 128-bit lane, the low eight bytes of a and b interleaved, a's first.</summary>
+    public void Vpunpcklbw(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0x60, dst, a, b);
+
+    /// <summary><c>vpunpckhbw</c> (EVEX.512.66.0F.WIG 68 /r): per 128-bit lane, the high eight bytes of a and b interleaved.</summary>
+    public void Vpunpckhbw(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0x68, dst, a, b);
+
+    /// <summary><c>vpunpcklwd</c> (EVEX.512.66.0F.WIG 61 /r): per 128-bit lane, the low four words of a and b interleaved.</summary>
+    public void Vpunpcklwd(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0x61, dst, a, b);
+
+    /// <summary><c>vpunpckhwd</c> (EVEX.512.66.0F.WIG 69 /r): per 128-bit lane, the high four words of a and b interleaved.</summary>
+    public void Vpunpckhwd(int dst, int a, int b) => EvexRegs(map: 1, pp: 1, opcode: 0x69, dst, a, b);
+
     /// <summary><c>vmovdqa64 zmm<paramref name="dst"/>, zmm<paramref name="src"/></c> (EVEX.512.66.0F.W1 6F /r).</summary>
     public void Vmovdqa64(int dst, int src) => EvexRegs(map: 1, pp: 1, opcode: 0x6F, dst, 0, src, w: true);
 

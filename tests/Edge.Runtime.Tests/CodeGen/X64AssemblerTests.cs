@@ -116,6 +116,16 @@ public class X64AssemblerTests
         Assert.Equal("62f26d483ccb", Hex(a => a.Vpmaxsb(1, 2, 3)));
         Assert.Equal("62020d4038f0", Hex(a => a.Vpminsb(30, 30, 24)));
         Assert.Equal("62f26d4838cb", Hex(a => a.Vpminsb(1, 2, 3)));
+        Assert.Equal("62f11d40ef02", Hex(a => a.VpxordLoad(0, 28, Gpr.Rdx, 0)));                     // vpxord zmm0,zmm28,[rdx]
+        Assert.Equal("62c11d40ef6101", Hex(a => a.VpxordLoad(20, 28, Gpr.R9, 64)));                  // [r9+0x40]: disp8 × 64
+        Assert.Equal("62411d40ef9c2460000000", Hex(a => a.VpxordLoad(27, 28, Gpr.R12, 0x60)));       // [r12+0x60]: SIB, disp32
+        Assert.Equal("62e15548ef4b0f", Hex(a => a.VpxordLoad(17, 5, Gpr.Rbx, 0x3c0)));               // [rbx+0x3c0]: disp8 = 15
+        Assert.Equal("62215d4060c5", Hex(a => a.Vpunpcklbw(24, 20, 21)));
+        Assert.Equal("62f16d4868cb", Hex(a => a.Vpunpckhbw(1, 2, 3)));
+        Assert.Equal("62512d4868cb", Hex(a => a.Vpunpckhbw(9, 10, 11)));
+        Assert.Equal("62813d4061e2", Hex(a => a.Vpunpcklwd(20, 24, 26)));
+        Assert.Equal("6281354061fb", Hex(a => a.Vpunpcklwd(23, 25, 27)));
+        Assert.Equal("62f16d4869cb", Hex(a => a.Vpunpckhwd(1, 2, 3)));
         Assert.Equal("628235407de6", Hex(a => a.Vpermt2b(20, 25, 30)));
         Assert.Equal("62f26d487dcb", Hex(a => a.Vpermt2b(1, 2, 3)));
         Assert.Equal("62c17f4a7f22", Hex(a => a.StoreBytesMasked(Gpr.R10, 0, 20, mask: 2)));          // [r10]{k2}

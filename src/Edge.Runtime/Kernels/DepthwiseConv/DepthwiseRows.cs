@@ -38,7 +38,9 @@ internal sealed class DepthwiseRows
         TapsOffset = Align(4 * Ring);
         ZpRowOffset = TapsOffset + Align(4 * win.KernelH * win.KernelW);
         RingOffset = ZpRowOffset + RowStride;
-        long total = RingOffset + (long)RowStride * Ring;
+        // Slack for the VNNI column kernels, which read 64 channels at a time (up to 48 bytes past a row's last pixel) or,
+        // with 4 pixels per zmm, up to 3 pixels and a 64-byte load past the last column a window reads (128 bytes at C = 16).
+        long total = RingOffset + (long)RowStride * Ring + 256;
         if (total > int.MaxValue / 2) throw new ArgumentException($"{shape}: the depthwise row window would need {total:N0} bytes of scratch");
         ScratchLength = (int)total;
     }

@@ -59,7 +59,8 @@ public sealed partial class Int8DepthwiseConv2d
                         RowPairWeights[((ch / Block * 3 + kh) * 2 + kw / 2) * 2 * Block + ch % Block * 2 + kw % 2] = weights[(kh * 3 + kw) * c + ch];
             ShortStage = new DepthwiseShortStage(output, BlockChannels);
         }
-        PrepareVnni();
+        PrepareColumns();
+        if (Columns is null) PrepareVnni();
     }
 
     /// <summary>
@@ -156,10 +157,10 @@ public sealed partial class Int8DepthwiseConv2d
 
     /// <summary>
     /// The path <see cref="Run"/> takes for <paramref name="op"/> on <paramref name="path"/>: the generated VNNI kernels where
-    /// <paramref name="path"/> allows them and the layer has their layout (<see cref="QuadRows"/>), else <see cref="PathFor(KernelPath)"/>.
+    /// <paramref name="path"/> allows them and the layer has their layout (<see cref="Columns"/> or <see cref="QuadRows"/>), else <see cref="PathFor(KernelPath)"/>.
     /// </summary>
     public static KernelPath PathFor(Int8DepthwiseConv2d op, KernelPath path)
-        => op.QuadRows is not null && KernelPaths.Supported(path) == KernelPath.Avx512Vnni ? KernelPath.Avx512Vnni : PathFor(path);
+        => (op.Columns is not null || op.QuadRows is not null) && KernelPaths.Supported(path) == KernelPath.Avx512Vnni ? KernelPath.Avx512Vnni : PathFor(path);
 
     /// <summary>Runs <paramref name="path"/> (falling back to the next narrower path where it is not accelerated).</summary>
     public static void Run(Int8DepthwiseConv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, KernelPath path)
@@ -181,6 +182,7 @@ public sealed partial class Int8DepthwiseConv2d
         if (runs != KernelPath.Scalar) Guard.Length(scratch.Length, op.ScratchLength, "depthwise scratch");
         switch (runs)
         {
+            case KernelPath.Avx512Vnni when op.Columns is not null: ColumnRows(op, input, output, scratch, begin, end); break;
             case KernelPath.Avx512Vnni: VnniRows(op, input, output, scratch, begin, end); break;
             case KernelPath.Avx512BW: Avx512Rows(op, input, output, scratch, begin, end); break;
             case KernelPath.Avx2: Avx2Rows(op, input, output, scratch, begin, end); break;

@@ -137,16 +137,18 @@ internal static unsafe class VnniTileCode
     /// (OutputStage.ShortLanes16's steps): the even lanes' 64-bit products with M (<paramref name="evenM"/>), the odd
     /// lanes' (shifted down, with <paramref name="oddM"/>; a temporary <paramref name="temp"/>), their high dwords gathered
     /// by <c>vpermt2d</c> (<paramref name="index"/>: <see cref="HighDwords"/>), the rounding add, the arithmetic shift. Every
-    /// generated kernel with the short stage emits it through here.
+    /// generated kernel with the short stage emits it through here. The value lands in <paramref name="result"/> where one
+    /// is given (the accumulator itself, say: <paramref name="dst"/> is then only a temporary), else in <paramref name="dst"/>.
     /// </summary>
-    internal static void EmitShortRequantize(X64Assembler asm, int dst, int acc, int evenM, int oddM, int index, int add, int shift, int temp)
+    internal static void EmitShortRequantize(X64Assembler asm, int dst, int acc, int evenM, int oddM, int index, int add, int shift, int temp, int result = -1)
     {
+        if (result < 0) result = dst;
         asm.Vpmuldq(dst, acc, evenM);
         asm.VpsrlqImm(temp, acc, 32);
         asm.Vpmuldq(temp, temp, oddM);
         asm.Vpermt2d(dst, index, temp);
-        asm.Vpaddd(dst, dst, add);
-        asm.Vpsravd(dst, dst, shift);
+        asm.Vpaddd(result, dst, add);
+        asm.Vpsravd(result, result, shift);
     }
 
     /// <summary>Panels of one call of the one-row kernel (<see cref="Row"/>).</summary>
