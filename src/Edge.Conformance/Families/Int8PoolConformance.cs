@@ -50,6 +50,14 @@ public static class Int8PoolConformance
             yield return Global(path, 1 + i % 2, 1 + i % 7, 1 + (i * 3) % 9, channels, SeededInt8.ZeroPoint(new Random(i), i), 4000 + i, i % 5 == 0);
         }
         yield return Global(path, 1, 17, 19, 24, 127, 4999, extreme: true);       // 323 pixels, past the int16 sums
+        // The AVX2 path's 32-channel blocks (the last ending at C): past the int16 runs, batches, a classifier's width.
+        yield return Global(path, 1, 17, 19, 40, -128, 4998, extreme: true);
+        yield return Global(path, 2, 16, 16, 33, 127, 4997, extreme: true);      // 256 pixels: one whole int16 run
+        yield return Global(path, 1, 17, 19, 40, 127, 4994, extreme: false, constant: sbyte.MinValue);   // runs of 256 −128s: −32,768
+        yield return Global(path, 1, 19, 17, 16, 127, 4993, extreme: false, constant: sbyte.MinValue);
+        yield return Global(path, 1, 17, 17, 40, -128, 4992, extreme: false, constant: sbyte.MaxValue);
+        yield return Global(path, 2, 7, 7, 256, 5, 4996, extreme: false);
+        yield return Global(path, 1, 3, 5, 1283, -7, 4995, extreme: false);
         yield return Max(path, new Pool2dShape(1, 29, 27, 32, new Window2d(3, 3, 2, 2, 1, 1, 1, 1)), 5001, false);
         // 2×2 stride 2 unpadded on few channels (a row at a time on AVX-512 VBMI): chunks of ⌊64 / C⌋ pixels, one or many
         // per row, odd input sizes (the last row and column unused), the tensor's last chunks, batches; 64 channels not.
@@ -81,11 +89,13 @@ public static class Int8PoolConformance
                 (y, b, e) => Int8AveragePool.RunRows(op, x, y, path, b, e));
         });
 
-    private static ConformanceCase Global(KernelPath path, int n, int h, int w, int c, int zp, int seed, bool extreme)
-        => new($"{nameof(Int8GlobalAveragePool)}/{path}", $"N{n} {h}x{w}x{c}, zp {zp}, seed {seed}{(extreme ? ", extreme" : "")}", () =>
+    /// <summary>A global average pool case; <paramref name="constant"/>: every input byte that value (the int16 runs' bounds).</summary>
+    private static ConformanceCase Global(KernelPath path, int n, int h, int w, int c, int zp, int seed, bool extreme, sbyte? constant = null)
+        => new($"{nameof(Int8GlobalAveragePool)}/{path}", $"N{n} {h}x{w}x{c}, zp {zp}, seed {seed}{(extreme ? ", extreme" : "")}{(constant is { } k ? $", all {k}" : "")}", () =>
         {
             var op = Int8GlobalAveragePool.Prepare(n, h, w, c, zp);
             var x = CaseData.Activations(new Random(seed), op.InputLength, extreme);
+            if (constant is { } value) x.AsSpan().Fill(value);
             var expected = new sbyte[op.OutputLength];
             Int8GlobalAveragePool.RunScalar(op, x, expected);
             var actual = new sbyte[op.OutputLength + 16];

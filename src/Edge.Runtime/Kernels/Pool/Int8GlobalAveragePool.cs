@@ -36,12 +36,13 @@ public sealed partial class Int8GlobalAveragePool
     }
 
     /// <summary>
-    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated); the wider paths,
-    /// which this kernel has no version of, run its Vector128 path.
+    /// Runs <paramref name="path"/> (falling back to the scalar reference where it is not accelerated): x86 paths from AVX2
+    /// up run the AVX2 version, ARM64's the Vector128 one (this kernel has no wider versions).
     /// </summary>
     public static void Run(Int8GlobalAveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
     {
-        if (path >= KernelPath.Vector128) RunVector128(op, input, output);
+        if (path >= KernelPath.Avx2 && KernelPaths.Supported(KernelPath.Avx2) == KernelPath.Avx2) RunAvx2(op, input, output);
+        else if (path >= KernelPath.Vector128) RunVector128(op, input, output);
         else RunScalar(op, input, output);
     }
 
