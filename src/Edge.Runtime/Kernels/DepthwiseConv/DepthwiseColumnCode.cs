@@ -214,15 +214,7 @@ internal static unsafe class DepthwiseColumnCode
                     VnniTileCode.EmitShortRequantize(asm, e, acc, evenM, oddM, Index, add, shift, o, result: acc);
                     continue;
                 }
-                // The contract's int64 rounding and shift on each product, then the low dwords in lane order.
-                asm.Vpmuldq(e, acc, evenM);
-                asm.VpsrlqImm(o, acc, 32);
-                asm.Vpmuldq(o, o, oddM);
-                asm.Vpaddq(e, e, add);
-                asm.Vpaddq(o, o, addOdd);
-                asm.Vpsravq(e, e, shift);
-                asm.Vpsravq(o, o, shiftOdd);
-                asm.Vpermt2d(e, Index, o);
+                VnniTileCode.EmitLongRequantize(asm, e, acc, evenM, oddM, Index, add, addOdd, shift, shiftOdd, o);
                 asm.Vmovdqa64(acc, e);
             }
         }

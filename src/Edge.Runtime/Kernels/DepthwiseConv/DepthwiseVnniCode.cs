@@ -126,18 +126,7 @@ internal static unsafe class DepthwiseVnniCode
         {
             const int e = T0, o = T1;
             if (!kernel.Long) VnniTileCode.EmitShortRequantize(asm, e, i, evenM, oddM, index, add, shift, o);
-            else
-            {
-                // The contract's int64 rounding and shift on each product, then the low dwords in lane order.
-                asm.Vpmuldq(e, i, evenM);
-                asm.VpsrlqImm(o, i, 32);
-                asm.Vpmuldq(o, o, oddM);
-                asm.Vpaddq(e, e, add);
-                asm.Vpaddq(o, o, addOdd);
-                asm.Vpsravq(e, e, shift);
-                asm.Vpsravq(o, o, shiftOdd);
-                asm.Vpermt2d(e, index, o);
-            }
+            else VnniTileCode.EmitLongRequantize(asm, e, i, evenM, oddM, index, add, addOdd, shift, shiftOdd, o);
             if (kernel.ClampLow) asm.Vpmaxsd(e, e, lo);
             if (kernel.ClampHigh) asm.Vpminsd(e, e, hi);
             asm.VpmovsdbStore(y, 0, e, mask: 1);

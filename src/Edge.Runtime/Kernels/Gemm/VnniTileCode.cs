@@ -151,6 +151,26 @@ internal static unsafe class VnniTileCode
         asm.Vpsravd(result, result, shift);
     }
 
+    /// <summary>
+    /// The long stage's requantization (the depthwise kernels' layers with a multiplier from 1/4 to 1/2) of the 16 lanes of
+    /// zmm<paramref name="acc"/> into zmm<paramref name="dst"/>: the contract's int64 rounding add and arithmetic shift on
+    /// each lane's product with M (even lanes with <paramref name="evenM"/>, odd ones shifted down with
+    /// <paramref name="oddM"/> in <paramref name="temp"/>; per parity its add and shift tables), then the low dwords in
+    /// lane order (<paramref name="index"/>: the low dwords of the two).
+    /// </summary>
+    internal static void EmitLongRequantize(X64Assembler asm, int dst, int acc, int evenM, int oddM, int index,
+        int addEven, int addOdd, int shiftEven, int shiftOdd, int temp)
+    {
+        asm.Vpmuldq(dst, acc, evenM);
+        asm.VpsrlqImm(temp, acc, 32);
+        asm.Vpmuldq(temp, temp, oddM);
+        asm.Vpaddq(dst, dst, addEven);
+        asm.Vpaddq(temp, temp, addOdd);
+        asm.Vpsravq(dst, dst, shiftEven);
+        asm.Vpsravq(temp, temp, shiftOdd);
+        asm.Vpermt2d(dst, index, temp);
+    }
+
     /// <summary>Panels of one call of the one-row kernel (<see cref="Row"/>).</summary>
     public const int MaxRowPanels = 8;
 
