@@ -59,6 +59,11 @@ public static class Int8PoolConformance
         yield return Global(path, 2, 7, 7, 256, 5, 4996, extreme: false);
         yield return Global(path, 1, 3, 5, 1283, -7, 4995, extreme: false);
         yield return Max(path, new Pool2dShape(1, 29, 27, 32, new Window2d(3, 3, 2, 2, 1, 1, 1, 1)), 5001, false);
+        // The interior's 32- and 64-channel loads (AVX2, AVX-512BW), the last block overlapping: ResNet's 3×3 s2 pool and wider.
+        yield return Max(path, new Pool2dShape(1, 15, 17, 64, new Window2d(3, 3, 2, 2, 1, 1, 1, 1)), 5002, true);
+        yield return Max(path, new Pool2dShape(2, 9, 11, 96, new Window2d(3, 3, 1, 1, 1, 1, 1, 1)), 5003, false);
+        yield return Max(path, new Pool2dShape(1, 8, 13, 130, new Window2d(2, 3, 2, 1, 0, 1, 1, 0)), 5004, false);
+        yield return Max(path, new Pool2dShape(1, 12, 10, 47, new Window2d(3, 3, 2, 2, 1, 1, 1, 1, 2, 2)), 5005, true);
         // 2×2 stride 2 unpadded on few channels (a row at a time on AVX-512 VBMI): chunks of ⌊64 / C⌋ pixels, one or many
         // per row, odd input sizes (the last row and column unused), the tensor's last chunks, batches; 64 channels not.
         foreach (var (batch, h, w, channels) in new[] { (1, 28, 28, 6), (1, 10, 10, 16), (2, 9, 37, 1), (1, 7, 65, 7), (3, 5, 12, 13), (1, 4, 9, 33), (2, 6, 5, 63), (1, 4, 6, 64) })

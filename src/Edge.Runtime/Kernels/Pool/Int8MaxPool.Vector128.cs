@@ -22,9 +22,10 @@ public sealed partial class Int8MaxPool
 {
     /// <summary>The Vector128 path, bit-exact with <see cref="RunScalar"/>; the scalar reference when Vector128 is not accelerated.</summary>
     public static void RunVector128(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)
-        => Vector128Rows(op, input, output, 0, op.RowCount);
+        => Vector128Rows(op, input, output, 0, op.RowCount, width: 16);
 
-    private static void Vector128Rows(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end)
+    /// <summary>The rows; <paramref name="width"/>: channels per load in the interior (16, or 32 / 64: Int8MaxPool.Avx2.cs).</summary>
+    private static void Vector128Rows(Int8MaxPool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, int begin, int end, int width)
     {
         var s = op.Shape;
         Guard.Length(input.Length, s.InputLength, "input");
@@ -54,7 +55,7 @@ public sealed partial class Int8MaxPool
                         // In pixel order: the 8-byte stores of C < 8 spill into the next pixel, which must come after.
                         var w = s.Window;
                         nint first = row.Start + (nint)(lo * w.StrideW - w.PadLeft) * channels;
-                        FullWindows(op, ref x, ref y, first, (nint)((n * s.OutH + oh) * s.OutW + lo) * channels, hi - lo, inputEnd, outputEnd);
+                        FullWindows(op, ref x, ref y, first, (nint)((n * s.OutH + oh) * s.OutW + lo) * channels, hi - lo, inputEnd, outputEnd, width);
                         ow = hi - 1;
                         continue;
                     }
@@ -89,7 +90,7 @@ public sealed partial class Int8MaxPool
     /// taps real), the first window at element <paramref name="first"/>, the first output at <paramref name="yo"/>: the
     /// taps' offsets computed once, the pixels a fixed step apart, the channel blocks as in the general walk.
     /// </summary>
-    private static void FullWindows(Int8MaxPool op, ref sbyte x, ref sbyte y, nint first, nint yo, int count, nint inputEnd, nint outputEnd)
+    private static void FullWindows(Int8MaxPool op, ref sbyte x, ref sbyte y, nint first, nint yo, int count, nint inputEnd, nint outputEnd, int width)
     {
         var s = op.Shape;
         var w = s.Window;
@@ -102,7 +103,8 @@ public sealed partial class Int8MaxPool
         nint step = (nint)w.StrideW * channels, last = offsets[taps - 1];
         for (int p = 0; p < count; p++, first += step, yo += channels)
         {
-            if (channels >= 16)
+            if (width > 16) MaxTapsWide(ref x, ref y, first, yo, channels, width, ref off, taps);
+            else if (channels >= 16)
             {
                 int c = 0;
                 for (; c + 16 <= channels; c += 16) MaxTaps16(ref x, first + c, ref off, taps).StoreUnsafe(ref y, (nuint)(yo + c));
