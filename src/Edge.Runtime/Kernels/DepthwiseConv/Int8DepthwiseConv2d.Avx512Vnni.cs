@@ -48,19 +48,13 @@ public sealed partial class Int8DepthwiseConv2d
 
     /// <summary>
     /// Builds the VNNI path's layout where it applies (called once from the constructor): this process runs the generated
-    /// kernels and has AVX-512 VBMI (the quad rows' <c>vpermt2b</c>), the filter fits a kernel, a strided layer has 64
-    /// channels or more or a multiplier the AVX2 short stage does not take, and the output stage fits one of the kernel's
-    /// two (<see cref="VnniStageTables.For"/>).
+    /// kernels and has AVX-512 VBMI (the quad rows' <c>vpermt2b</c>), the filter fits a kernel, and the output stage fits
+    /// one of the kernel's two (<see cref="VnniStageTables.For"/>).
     /// </summary>
     private unsafe void PrepareVnni()
     {
         if (!DepthwiseVnniCode.IsSupported || !System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported || !DepthwiseQuadRows.Fits(Shape)) return;
-        // Strided layers build quads for every input row but read each about 1.5 times instead of 3: with few channels the
-        // build and the per-row calls outweigh the kernel where the AVX2 path has its short stage (28²×16 s2: 2.3–2.7 µs
-        // on AVX2, 3.0–3.7 here), not where AVX2 needs its long one (the MobileNet-style model's first depthwise: 3.0 µs on
-        // AVX2, 2.3 here), bench/RESULTS.md. So a strided layer below 64 channels keeps AVX2 when every block is short.
         bool allShort = Array.TrueForAll(Output.Multipliers, Arithmetic.OutputStage.FitsShort);
-        if (Shape.Window.StrideH > 1 && Channels < 64 && allShort) return;
         var tables = VnniStageTables.For(Output, BlockChannels, allShort);
         if (tables is null) return;
         var clamp = Output.Clamp;
@@ -91,6 +85,15 @@ public sealed partial class Int8DepthwiseConv2d
         _vnniMasks = new ushort[BlockChannels / Block];
         for (int b = 0; b < _vnniMasks.Length; b++) _vnniMasks[b] = (ushort)((1 << Math.Min(Block, c - b * Block)) - 1);
     }
+
+    /// <summary>
+    /// Whether the layer keeps the AVX2 path on the VNNI path too: strided, below 64 channels, every multiplier on the AVX2
+    /// short stage. There the generated kernels' per-row work outweighs their gain: 28²×16 s2 ran 2.3–2.7 µs on AVX2
+    /// against 3.0–3.7 on the quad rows and 1.0–1.1 against 1.4 on the column kernels, where with a longer multiplier
+    /// (the MobileNet-style model's first depthwise) the quad rows had gained (3.0 → 2.3 µs) and the column kernels gain
+    /// (1.97 → 1.52), bench/RESULTS.md.
+    /// </summary>
+    private bool KeepsAvx2OnVnni => Shape.Window.StrideH > 1 && Channels < 64 && Array.TrueForAll(Output.Multipliers, Arithmetic.OutputStage.FitsShort);
 
     /// <summary>With <see cref="QuadRows"/>: per block, the channels it stores (all 16 but in a last partial block).</summary>
     private ushort[] _vnniMasks = [];

@@ -61,9 +61,6 @@ public sealed partial class Int8DepthwiseConv2d
             multipliers[p] = ch < c ? Output.Multipliers[ch] : none;
         }
         bool allShort = Array.TrueForAll(Output.Multipliers, OutputStage.FitsShort);
-        // As for the quad rows: a strided layer below 64 channels whose every multiplier is on the AVX2 short stage runs
-        // that faster (28²×16 s2: 1.0–1.1 µs on AVX2, 1.4 here); with a longer one it gains here (1.97 → 1.52 in the model).
-        if (win.StrideH > 1 && c < 64 && allShort) return;
         var tables = VnniStageTables.For(new OutputStage(multipliers, Output.OutputZeroPoint, Output.Clamp), positions, allShort);
         if (tables is null) return;
         int pixels = Math.Min(DepthwiseColumnCode.MaxPixels, outW / lanePixels), span = pixels * lanePixels;

@@ -59,8 +59,11 @@ public sealed partial class Int8DepthwiseConv2d
                         RowPairWeights[((ch / Block * 3 + kh) * 2 + kw / 2) * 2 * Block + ch % Block * 2 + kw % 2] = weights[(kh * 3 + kw) * c + ch];
             ShortStage = new DepthwiseShortStage(output, BlockChannels);
         }
-        PrepareColumns();
-        if (Columns is null) PrepareVnni();
+        if (!KeepsAvx2OnVnni)
+        {
+            PrepareColumns();
+            if (Columns is null) PrepareVnni();
+        }
     }
 
     /// <summary>
