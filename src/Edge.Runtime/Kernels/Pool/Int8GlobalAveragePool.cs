@@ -41,10 +41,19 @@ public sealed partial class Int8GlobalAveragePool
     /// </summary>
     public static void Run(Int8GlobalAveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output, KernelPath path)
     {
-        if (path >= KernelPath.Avx2 && KernelPaths.Supported(KernelPath.Avx2) == KernelPath.Avx2) RunAvx2(op, input, output);
-        else if (path >= KernelPath.Vector128) RunVector128(op, input, output);
+        var runs = op.PathFor(path);
+        if (runs == KernelPath.Avx2) RunAvx2(op, input, output);
+        else if (runs >= KernelPath.Vector128) RunVector128(op, input, output);
         else RunScalar(op, input, output);
     }
+
+    /// <summary>
+    /// The path <see cref="Run"/> takes for <paramref name="path"/>: Avx2 for x86 paths from AVX2 up where AVX2 runs and the
+    /// layer has at least 32 channels, else at most Vector128.
+    /// </summary>
+    public KernelPath PathFor(KernelPath path)
+        => path >= KernelPath.Avx2 && KernelPaths.Supported(KernelPath.Avx2) == KernelPath.Avx2 && Channels >= 32
+            ? KernelPath.Avx2 : KernelPaths.AtMost(path, KernelPath.Vector128);
 
     /// <summary>The scalar reference.</summary>
     public static void RunScalar(Int8GlobalAveragePool op, ReadOnlySpan<sbyte> input, Span<sbyte> output)

@@ -111,7 +111,7 @@ internal static class PoolSplit
 internal sealed class Int8GlobalAveragePoolOp(OpReader r, Int8GlobalAveragePool kernel, KernelPath path) : SessionOp(r)
 {
     public override string Kernel => nameof(Int8GlobalAveragePool);
-    public override KernelPath Path => KernelPaths.AtMost(path, KernelPath.Avx2);
+    public override KernelPath Path => kernel.PathFor(path);
     public override void Run(in ArenaView arena) => Int8GlobalAveragePool.Run(kernel, arena.Int8(Inputs[0]), arena.Int8(Outputs[0]), path);
 }
 
