@@ -220,6 +220,17 @@ internal sealed class X64Assembler
         ModRmMemory(d & 7, b, index is null ? null : x, disp, disp is >= sbyte.MinValue and <= sbyte.MaxValue ? disp : null);
     }
 
+    /// <summary>
+    /// <c>qword [base + disp] += step</c> through <paramref name="temp"/> (a load, an add and a store): how the generated
+    /// kernels advance a pointer in their argument block.
+    /// </summary>
+    public void AddToQword(Gpr @base, int disp, int step, Gpr temp)
+    {
+        MovLoad(temp, @base, disp);
+        AddImm(temp, step);
+        MovStore(@base, disp, temp);
+    }
+
     /// <summary><c>add reg, imm</c> (REX.W 83 /0 ib, or 81 /0 id).</summary>
     public void AddImm(Gpr reg, int imm)
     {

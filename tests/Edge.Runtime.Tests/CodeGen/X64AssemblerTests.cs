@@ -99,6 +99,7 @@ public class X64AssemblerTests
         Assert.Equal("498b4040", Hex(a => a.MovLoad(Gpr.Rax, Gpr.R8, 64)));
         Assert.Equal("488b7508", Hex(a => a.MovLoad(Gpr.Rsi, Gpr.Rbp, 8)));
         Assert.Equal("488b4d00", Hex(a => a.MovLoad(Gpr.Rcx, Gpr.Rbp, 0)));                            // rbp needs a disp8
+        Assert.Equal("488b47604883c00848894760", Hex(a => a.AddToQword(Gpr.Rdi, 96, 8, Gpr.Rax)));   // mov, add, mov back
         Assert.Equal("4c037d10", Hex(a => a.AddLoad(Gpr.R15, Gpr.Rbp, 16)));
         Assert.Equal("4889cd", Hex(a => a.Mov(Gpr.Rbp, Gpr.Rcx)));
         Assert.Equal("49894040", Hex(a => a.MovStore(Gpr.R8, 64, Gpr.Rax)));

@@ -70,14 +70,6 @@ internal static unsafe class DepthwiseColumnCode
 
     private static int Acc(int pixel, int quad) => 4 * pixel + quad;
 
-    /// <summary><c>args[offset] += step</c> (through rax).</summary>
-    private static void Advance(X64Assembler asm, int offset, int step)
-    {
-        asm.MovLoad(T, Args, offset);
-        asm.AddImm(T, step);
-        asm.MovStore(Args, offset, T);
-    }
-
     /// <summary>The machine code of <paramref name="kernel"/>.</summary>
     internal static byte[] Assemble(DepthwiseColumnKernel kernel)
     {
@@ -124,14 +116,14 @@ internal static unsafe class DepthwiseColumnCode
         if (kernel.Tail > 0) EmitPixels(asm, kernel, kernel.Tail, kernel.TailPartial);
 
         // The next group: 8 bytes of mask, its weights, 64 biases, the tables' 64 lanes, 64 bytes on in rows and output.
-        Advance(asm, DepthwiseColumnArgs.MasksOffset, 8);
-        Advance(asm, DepthwiseColumnArgs.WeightsOffset, kernel.KernelW * 4 * 64);
-        Advance(asm, DepthwiseColumnArgs.BiasOffset, 256);
-        Advance(asm, DepthwiseColumnArgs.MultiplierOffset, 256);
-        Advance(asm, DepthwiseColumnArgs.AddOffset, kernel.Long ? 512 : 256);
-        Advance(asm, DepthwiseColumnArgs.ShiftOffset, kernel.Long ? 512 : 256);
-        Advance(asm, DepthwiseColumnArgs.YOffset, 64);
-        for (int kh = 0; kh < kernel.Rows; kh++) Advance(asm, DepthwiseColumnArgs.RowsOffset + 8 * kh, 64);
+        asm.AddToQword(Args, DepthwiseColumnArgs.MasksOffset, 8, T);
+        asm.AddToQword(Args, DepthwiseColumnArgs.WeightsOffset, kernel.KernelW * 4 * 64, T);
+        asm.AddToQword(Args, DepthwiseColumnArgs.BiasOffset, 256, T);
+        asm.AddToQword(Args, DepthwiseColumnArgs.MultiplierOffset, 256, T);
+        asm.AddToQword(Args, DepthwiseColumnArgs.AddOffset, kernel.Long ? 512 : 256, T);
+        asm.AddToQword(Args, DepthwiseColumnArgs.ShiftOffset, kernel.Long ? 512 : 256, T);
+        asm.AddToQword(Args, DepthwiseColumnArgs.YOffset, 64, T);
+        for (int kh = 0; kh < kernel.Rows; kh++) asm.AddToQword(Args, DepthwiseColumnArgs.RowsOffset + 8 * kh, 64, T);
         asm.MovLoad(T, Args, DepthwiseColumnArgs.BlocksOffset);
         asm.Dec(T);
         asm.MovStore(Args, DepthwiseColumnArgs.BlocksOffset, T);

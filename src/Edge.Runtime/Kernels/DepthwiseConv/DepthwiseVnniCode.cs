@@ -57,14 +57,6 @@ internal static unsafe class DepthwiseVnniCode
         return (delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void>)entry;
     }
 
-    /// <summary><c>args[offset] += step</c> (through r15).</summary>
-    private static void Advance(X64Assembler asm, int offset, int step)
-    {
-        asm.MovLoad(Gpr.R15, Gpr.Rdi, offset);
-        asm.AddImm(Gpr.R15, step);
-        asm.MovStore(Gpr.Rdi, offset, Gpr.R15);
-    }
-
     private static Gpr[] RowRegisters => [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9, Gpr.R11, Gpr.Rbx];
     private const int X0 = 8, T0 = 30, T1 = 31;
 
@@ -137,13 +129,13 @@ internal static unsafe class DepthwiseVnniCode
         asm.Jnz(loop);
 
         // The next block: 2 bytes of masks, its weights, 16 biases, the tables' 16 lanes, its quads, 16 output bytes on.
-        Advance(asm, DepthwiseVnniArgs.MasksOffset, 2);
-        Advance(asm, DepthwiseVnniArgs.WeightsOffset, kernelH * quads * DepthwiseQuadRows.QuadBytes);
-        Advance(asm, DepthwiseVnniArgs.BiasOffset, 64);
-        Advance(asm, DepthwiseVnniArgs.MultiplierOffset, 64);
-        Advance(asm, DepthwiseVnniArgs.AddOffset, kernel.Long ? 128 : 64);
-        Advance(asm, DepthwiseVnniArgs.ShiftOffset, kernel.Long ? 128 : 64);
-        Advance(asm, DepthwiseVnniArgs.YOffset, 16);
+        asm.AddToQword(args, DepthwiseVnniArgs.MasksOffset, 2, t);
+        asm.AddToQword(args, DepthwiseVnniArgs.WeightsOffset, kernelH * quads * DepthwiseQuadRows.QuadBytes, t);
+        asm.AddToQword(args, DepthwiseVnniArgs.BiasOffset, 64, t);
+        asm.AddToQword(args, DepthwiseVnniArgs.MultiplierOffset, 64, t);
+        asm.AddToQword(args, DepthwiseVnniArgs.AddOffset, kernel.Long ? 128 : 64, t);
+        asm.AddToQword(args, DepthwiseVnniArgs.ShiftOffset, kernel.Long ? 128 : 64, t);
+        asm.AddToQword(args, DepthwiseVnniArgs.YOffset, 16, t);
         for (int kh = 0; kh < kernelH; kh++)
         {
             asm.MovLoad(t, args, DepthwiseVnniArgs.RowsOffset + 8 * kh);
