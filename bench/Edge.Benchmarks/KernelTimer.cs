@@ -77,6 +77,9 @@ public static class KernelTimer
         ("resnet 3x3 14²×256", new Conv2dShape(1, 14, 14, 256, 256, Pad3x3(1)), false),
         ("resnet 3x3 7²×512", new Conv2dShape(1, 7, 7, 512, 512, Pad3x3(1)), false),
         ("resnet 3x3 s2 14²×256→512", new Conv2dShape(1, 14, 14, 256, 512, Pad3x3(2)), false),
+        ("resnet 1x1 s2 56²×64→128", new Conv2dShape(1, 56, 56, 64, 128, new Window2d(1, 1, 2, 2)), false),
+        ("resnet 1x1 s2 28²×128→256", new Conv2dShape(1, 28, 28, 128, 256, new Window2d(1, 1, 2, 2)), false),
+        ("resnet 1x1 s2 14²×256→512", new Conv2dShape(1, 14, 14, 256, 512, new Window2d(1, 1, 2, 2)), false),
     ];
 
     private static (Action Run, Action Reference, Func<bool> Same) Prepare(Random rng, Conv2dShape s, bool depthwise, KernelPath path)

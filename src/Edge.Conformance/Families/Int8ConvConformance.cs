@@ -123,7 +123,7 @@ public static class Int8ConvConformance
             cases.Add(new ConvParameters(1 + oc % 2, height, width, c, oc, window, 1, ++seed, ZeroPoint(seed), seed % 3 == 0, seed % 4 == 3, false, AllShort: true));
         }
 
-        // Weights past Int8GemmTile.StreamedWeightBytes (an im2col block of many pixels against each panel pair): blocks that
+        // Weights past Int8GemmTile.StreamedWeightBytes (the VNNI tiles prefetch the next panel pair): im2col blocks that
         // end at an image's end inside a tile and in mid-row, a block of one pixel, panels past a pair, strides.
         foreach (var (batch, h, w, stride, oc) in new[] { (2, 6, 5, 1, 231), (1, 9, 9, 1, 240), (1, 9, 9, 2, 17), (3, 1, 1, 1, 64) })
         {

@@ -27,8 +27,8 @@ public sealed partial class Int8Conv2d
     {
         var s = op.Shape;
         var rows = op.RowWindow!;
-        // A block of BlockRows pixels (whole tiles) runs every panel on it tile by tile (RunInPlaceRows), so large weights
-        // stream from memory once per block, not once per tile; else one tile at a time against every panel.
+        // A block of BlockRows pixels (whole tiles) runs every panel on it tile by tile (RunInPlaceRows), so the weights
+        // pass through once per block, not once per tile; else (grouped) one tile at a time against every panel.
         bool blocked = op.BlockRows > Int8GemmTile.MaxRows;
         int mr = blocked ? op.BlockRows : Int8GemmTile.RowsPerTile(path), stride = op.RowStride, pixels = s.OutH * s.OutW;
         int column = s.Window.StrideW * s.InChannels, icg = s.InChannelsPerGroup;
@@ -74,15 +74,19 @@ public sealed partial class Int8Conv2d
     private const int BlockBytes = 256 * 1024;
 
     /// <summary>
-    /// Pixels per im2col block: <see cref="Int8GemmTile.MaxRows"/> (one tile, its rows read against every panel while in
-    /// L1), or for an ungrouped convolution whose packed weights exceed <see cref="Int8GemmTile.StreamedWeightBytes"/> (ResNet-18's
-    /// layer 4: 2.4 MB, past L2) a multiple of 8 up to <see cref="MaxBlockRows"/> in <see cref="BlockBytes"/>: a tile
-    /// at a time, each tile had streamed all the weights from L3 again, 7 times for a 7×7 output. A block never passes an
-    /// image's end, so an image's pixels are split into blocks of about equal size.
+    /// Pixels per im2col block: for an ungrouped convolution a multiple of 8 up to <see cref="MaxBlockRows"/> in
+    /// <see cref="BlockBytes"/>, whose tiles run panel pair by panel pair (<see cref="Int8GemmTile.RunInPlaceRows"/>): a
+    /// pair's weights stay in L1 across the block's tiles and the generated kernels run several tiles per call. Tile by
+    /// tile against every panel, the weights went through L1 again for each tile — from L3, 7 times for a 7×7 output, where
+    /// they pass L2 (ResNet-18's layer 4: 2.4 MB) — and every tile paid a kernel call per panel pair: in the kernel timer
+    /// (5 alternated processes) ResNet-18's 1×1 stride-2 convolutions ran 14–18 % faster blocked (56²×64→128 27.9 →
+    /// 23.7 µs) and its 3×3 on 28²×128 (147 KB of weights) 5 %; the AVX2 tiles within noise either way. Grouped
+    /// convolutions keep <see cref="Int8GemmTile.MaxRows"/> (one tile, per group). A block never passes an image's end, so
+    /// an image's pixels are split into blocks of about equal size.
     /// </summary>
-    private static int BlockRowsFor(Conv2dShape shape, GemmPanels panels, int rowStride)
+    private static int BlockRowsFor(Conv2dShape shape, int rowStride)
     {
-        if (shape.Group != 1 || panels.Data.Length <= Int8GemmTile.StreamedWeightBytes) return Int8GemmTile.MaxRows;
+        if (shape.Group != 1) return Int8GemmTile.MaxRows;
         int most = Math.Clamp(BlockBytes / rowStride / 8 * 8, Int8GemmTile.MaxRows, MaxBlockRows);
         // An image's pixels in blocks of about equal size (14² = 196 as 56, 56, 56, 28, not 64, 64, 64, 4: every block
         // streams the weights once).

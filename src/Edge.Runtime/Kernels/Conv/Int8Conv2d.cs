@@ -32,7 +32,7 @@ public sealed partial class Int8Conv2d
         GatherLength = (shape.KernelLength + 15) & ~15;
         if (!ReadsPixelsInPlace)
         {
-            BlockRows = BlockRowsFor(shape, panels, RowStride);
+            BlockRows = BlockRowsFor(shape, RowStride);
             RowWindow = new ConvRowWindow(shape, (BlockRows * RowStride + 63) & ~63, BlockRows);
             int rowStep = w.DilationH * RowWindow.RowStride;
             Shuffles = ShufflePlan.For(shape, GatherLength, rowStep);
@@ -69,7 +69,7 @@ public sealed partial class Int8Conv2d
     internal int[] Bias { get; }
     internal bool ReadsPixelsInPlace { get; }
 
-    /// <summary>Pixels per im2col block (<see cref="BlockRowsFor"/>): 8, or more for large ungrouped weights.</summary>
+    /// <summary>Pixels per im2col block (<see cref="BlockRowsFor"/>): up to 64 for an ungrouped convolution, 8 for a grouped one.</summary>
     internal int BlockRows { get; } = Int8GemmTile.MaxRows;
     internal GemmWork Work { get; }
 

@@ -118,9 +118,8 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
-    /// Packed weights above this many bytes (half of a 1 MB L2) do not stay in L2 from one use to the next: im2col
-    /// convolutions gather blocks of many pixels against them (<c>Int8Conv2d.BlockRows</c>), and the in-place VNNI tiles
-    /// prefetch the next panel pair while they run a pair's tiles.
+    /// Packed weights above this many bytes (half of a 1 MB L2) do not stay in L2 from one use to the next: the in-place
+    /// VNNI tiles prefetch the next panel pair while they run a pair's tiles.
     /// </summary>
     internal const int StreamedWeightBytes = 512 * 1024;
 
