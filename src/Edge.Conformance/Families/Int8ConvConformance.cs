@@ -109,12 +109,14 @@ public static class Int8ConvConformance
             cases.Add(new ConvParameters(2, 12, 9, c, 5, new Window2d(k, k, 2, 2, k - 1, 0, 0, k - 1), 1, ++seed, ZeroPoint(seed), false, true, false));
         }
 
-        // Few output channels on a shallow input (pixels in the lanes on AVX-512 VNNI, DirectPixelLanes): 1–16 channels, row
-        // lengths KW·C up to 16 (one to four quads), strides 1–3 up to the 64-byte reach of a block, dilation along H,
-        // kernel rows up to 11, rows of one, two and three blocks of 16 pixels and ends inside a block, batches.
+        // Few output channels on a shallow input (pixels in the lanes: DirectPixelLanes on AVX-512 VNNI, DirectPixelLanesAvx2
+        // for one input channel on AVX2): 1–16 channels, row lengths KW·C up to 16 (one to four quads, one to eight pairs,
+        // odd and even), strides 1–3 up to the 64-byte reach of a block, dilation along H, kernel rows up to 11, rows of
+        // 8–50 pixels (one, two and three blocks of 16, ends inside a block), batches.
         foreach (var (c, kw, kh, stride, oc, outW, dh) in new[] { (1, 5, 5, 1, 6, 28, 1), (1, 3, 3, 1, 1, 40, 1), (1, 7, 11, 1, 8, 33, 1),
             (2, 3, 3, 2, 7, 17, 2), (3, 3, 3, 1, 8, 20, 1), (4, 4, 2, 1, 3, 9, 1), (1, 5, 5, 3, 5, 45, 1), (3, 5, 5, 1, 4, 36, 1), (2, 2, 6, 2, 2, 50, 3),
-            (1, 3, 3, 1, 16, 28, 1), (1, 5, 5, 1, 12, 30, 1), (3, 3, 3, 1, 9, 17, 1), (2, 3, 3, 1, 13, 20, 2), (1, 7, 11, 1, 16, 33, 1) })
+            (1, 3, 3, 1, 16, 28, 1), (1, 5, 5, 1, 12, 30, 1), (3, 3, 3, 1, 9, 17, 1), (2, 3, 3, 1, 13, 20, 2), (1, 7, 11, 1, 16, 33, 1),
+            (1, 3, 3, 2, 6, 14, 1), (1, 5, 5, 2, 8, 21, 1), (1, 16, 2, 2, 4, 19, 2), (1, 1, 1, 1, 3, 8, 1), (1, 4, 3, 1, 7, 16, 1), (1, 16, 3, 1, 2, 9, 1) })
         {
             var window = new Window2d(kh, kw, 1 + (oc + c) % 2, stride, kh / 2, kw / 2, (kh - 1) / 2, (kw - 1) / 2, dh, 1);
             int width = (outW - 1) * stride + kw - kw / 2 - (kw - 1) / 2, height = 3 + kh + oc % 3;

@@ -16,7 +16,8 @@ namespace Edge.Runtime.Kernels.Conv;
 /// and the output stage. The SIMD paths are one GEMM per group, <c>[output pixels][K] · [channels][K]ᵀ</c>, on the register
 /// tiles of <see cref="Int8GemmTile"/>: a 1×1, stride-1, unpadded, ungrouped convolution reads its pixels in place; any
 /// other gathers each tile's windows into an im2col block in scratch (Int8Conv2d.Im2col.cs), except that on x86 a shallow
-/// input (first layers on 1–4 channels) runs the direct kernel of <see cref="DirectPairs"/>, and on the AVX-512 VNNI path
+/// input (first layers on 1–4 channels) runs the direct kernel of <see cref="DirectPairs"/> (or with one input channel and
+/// few output channels <see cref="DirectPixelLanesAvx2"/>), and on the AVX-512 VNNI path
 /// the direct kernels of <see cref="DirectVnni"/> or, for few output channels, <see cref="DirectPixelLanes"/>. The static <c>Run</c>
 /// methods allocate nothing.
 /// </para>
@@ -41,6 +42,7 @@ public sealed partial class Int8Conv2d
                 ? new WindowCopies(w.KernelH, rowStep, 1, w.KernelW * shape.InChannels, 0)
                 : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
             Direct = DirectPairs.For(shape, panels, RowWindow);
+            PixelLanesAvx2 = DirectPixelLanesAvx2.For(shape, panels, output, RowWindow);
             // The VNNI path runs one direct kernel: pixels in the lanes where they suit, else DirectVnni (whose repacked
             // weights are then not built for nothing).
             PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
@@ -60,7 +62,8 @@ public sealed partial class Int8Conv2d
     /// in-place convolution up to eight pixels copied where a tile's reads would pass the end of the input. The scalar
     /// reference needs none.
     /// </summary>
-    public int ScratchLength => Math.Max(Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride, PixelLanes?.End ?? 0);
+    public int ScratchLength => Math.Max(Math.Max(Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride, PixelLanes?.End ?? 0),
+        PixelLanesAvx2?.End ?? 0);
 
     /// <summary>Work items for <see cref="RunRange"/>: blocks of output pixels × blocks of 16-channel panels (<see cref="GemmWork"/>).</summary>
     public int WorkItems => Work.Items;
@@ -78,6 +81,9 @@ public sealed partial class Int8Conv2d
 
     /// <summary>The direct kernel of shallow inputs (1–4 channels, KW·C ≤ 16) on the x86 paths, or null.</summary>
     internal DirectPairs? Direct { get; }
+
+    /// <summary>The direct convolution with pixels in the lanes on AVX2 (one input channel, few output channels, <see cref="DirectPixelLanesAvx2.For"/>), or null.</summary>
+    internal DirectPixelLanesAvx2? PixelLanesAvx2 { get; }
 
     /// <summary>The direct convolution on the AVX-512 VNNI tiles, where this process runs them and the shape suits (<see cref="DirectVnni.For"/>).</summary>
     internal DirectVnni? Vnni { get; }
@@ -168,6 +174,8 @@ public sealed partial class Int8Conv2d
         else if (op.ReadsPixelsInPlace)
             Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input, s.InChannels, m0, m1, p0, p1, output, s.OutChannels,
                 MemoryMarshal.Cast<byte, sbyte>(own), tile);
+        else if (op.PixelLanesAvx2 is { } pairs && DirectPixelLanesAvx2.Runs(resolved))
+            pairs.Run(op, input, output, own, m0, m1);
         else if (op.Direct is { } direct && DirectPairs.Runs(resolved))
             direct.Run(op, input, output, own, tile, m0, m1, p0, p1);
         else
