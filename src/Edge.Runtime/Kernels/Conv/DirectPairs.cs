@@ -127,8 +127,8 @@ internal sealed class DirectPairs
         }
     }
 
-    /// <summary><paramref name="bytes"/> int8 values (a multiple of 16) sign-extended to int16.</summary>
-    private static void Widen(ref byte from, ref short to, int bytes)
+    /// <summary><paramref name="bytes"/> int8 values (a multiple of 16) sign-extended to int16 (also <see cref="DirectPixelLanesAvx2"/>'s widened rows).</summary>
+    internal static void Widen(ref byte from, ref short to, int bytes)
     {
         for (int i = 0; i < bytes; i += 16)
             Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref from, (nuint)i).AsSByte()).StoreUnsafe(ref to, (nuint)i);

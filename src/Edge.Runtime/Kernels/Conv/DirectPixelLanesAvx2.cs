@@ -116,7 +116,7 @@ internal sealed class DirectPixelLanesAvx2
             int count = Math.Min(m1 - m, s.OutW - ow);
             int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint);
             for (int kh = 0; kh < s.Window.KernelH; kh++)
-                Widen(ref Unsafe.Add(ref sb, rowBase + kh * RowStep), ref Unsafe.Add(ref wide, kh * WideRow), rows.RowStride);
+                DirectPairs.Widen(ref Unsafe.Add(ref sb, rowBase + kh * RowStep), ref Unsafe.Add(ref wide, kh * WideRow), rows.RowStride);
             ref short x = ref Unsafe.Add(ref wide, ow * PixelStep);
             for (int i = 0; i < count; i += Block)
             {
@@ -126,13 +126,6 @@ internal sealed class DirectPixelLanesAvx2
             }
             m += count;
         }
-    }
-
-    /// <summary><paramref name="bytes"/> int8 values (RowStride: a multiple of 64) sign-extended to int16.</summary>
-    private static void Widen(ref byte from, ref short to, int bytes)
-    {
-        for (int i = 0; i < bytes; i += 16)
-            Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref from, (nuint)i).AsSByte()).StoreUnsafe(ref to, (nuint)i);
     }
 
     /// <summary>Channels [c0, c0 + n) (n ≤ 4) of the block at <paramref name="x"/>: sums, stage, each channel's 16 bytes in pixel order.</summary>
