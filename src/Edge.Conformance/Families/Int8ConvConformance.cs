@@ -133,6 +133,20 @@ public static class Int8ConvConformance
             cases.Add(new ConvParameters(batch, h, w, oc == 64 ? 1024 : oc == 17 ? 3500 : 257, oc, window, 1, ++seed, ZeroPoint(seed), seed % 2 == 0, true, false));
         }
 
+        // 3×3 stride 1 on 16–2048 channels (WinogradF2x3Avx2 on AVX2): odd and even output sizes (tiles cut at the right and
+        // bottom), padding 0–2 per side, channel counts off 16 (the overlapping last load) and odd (the half-zero pair),
+        // 1–40 output channels (panels cut at 8 and 16), batches whose tiles span images, blocks past one (many tiles on
+        // many channels), 2048 channels of extreme values (the int32 bound), wrapping accumulators.
+        foreach (var (batch, h, w, ic, oc, pad) in new[] { (1, 6, 6, 16, 16, 1), (1, 7, 9, 17, 9, 1), (2, 5, 8, 24, 17, 0), (3, 6, 5, 31, 8, 2),
+            (1, 12, 11, 33, 40, 1), (1, 3, 3, 64, 1, 1), (2, 9, 4, 130, 33, 1), (1, 15, 13, 512, 20, 1), (1, 4, 5, 2048, 12, 1), (1, 30, 29, 16, 24, 1),
+            (5, 3, 4, 48, 16, 0) })
+        {
+            var window = new Window2d(3, 3, 1, 1, pad, (pad + 1) % 3, (pad + ic) % 3, pad);
+            cases.Add(new ConvParameters(batch, h, w, ic, oc, window, 1, ++seed, ZeroPoint(seed), seed % 2 == 0 || ic == 2048, seed % 3 != 0, false));
+        }
+        foreach (int zp in new[] { -128, 127 })
+            cases.Add(new ConvParameters(1, 7, 6, 40, 24, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 1, ++seed, zp, true, false, true));
+
         // Wrapping accumulators at the extreme zero points.
         foreach (int zp in new[] { -128, 0, 127 })
             cases.Add(new ConvParameters(1, 5, 6, 19, 9, new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 1, ++seed, zp, true, false, true));

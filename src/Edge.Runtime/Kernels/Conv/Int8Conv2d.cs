@@ -17,7 +17,8 @@ namespace Edge.Runtime.Kernels.Conv;
 /// tiles of <see cref="Int8GemmTile"/>: a 1×1, stride-1, unpadded, ungrouped convolution reads its pixels in place; any
 /// other gathers each tile's windows into an im2col block in scratch (Int8Conv2d.Im2col.cs), except that on x86 a shallow
 /// input (first layers on 1–4 channels) runs the direct kernel of <see cref="DirectPairs"/> (or with one input channel and
-/// few output channels <see cref="DirectPixelLanesAvx2"/>), and on the AVX-512 VNNI path
+/// few output channels <see cref="DirectPixelLanesAvx2"/>), a 3×3 stride-1 convolution on 16–2048 channels on the AVX2
+/// path runs Winograd's F(2×2, 3×3) in exact integers (<see cref="WinogradF2x3Avx2"/>), and on the AVX-512 VNNI path
 /// the direct kernels of <see cref="DirectVnni"/> or, for few output channels, <see cref="DirectPixelLanes"/>. The static <c>Run</c>
 /// methods allocate nothing.
 /// </para>
@@ -47,8 +48,11 @@ public sealed partial class Int8Conv2d
             // weights are then not built for nothing).
             PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
             Vnni = PixelLanes is null ? DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow) : null;
+            Winograd = WinogradF2x3Avx2.For(shape, panels, RowWindow.End);
         }
-        Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true);
+        // The shapes the Winograd kernel takes split by tile rows (on every machine, so the split depends on the shape only).
+        Work = GemmWork.For(shape.Batch * shape.OutH * shape.OutW, panels.PanelsPerGroup, splitPanels: true,
+            WinogradF2x3Avx2.Suits(shape) ? WinogradF2x3Avx2.RowsPerItem(shape) : GemmWork.DefaultRowsPerItem);
     }
 
     public Conv2dShape Shape { get; }
@@ -59,11 +63,12 @@ public sealed partial class Int8Conv2d
     /// Scratch bytes the SIMD paths need (per worker, for <see cref="RunRange"/>): an im2col block of up to eight windows
     /// (each K rounded up to 16, plus 16 bytes of slack for whole-vector copies) and the padded row window
     /// (<see cref="ConvRowWindow"/>), and for a shallow input the widened rows of <see cref="DirectPairs"/>; or for an
-    /// in-place convolution up to eight pixels copied where a tile's reads would pass the end of the input. The scalar
+    /// in-place convolution up to eight pixels copied where a tile's reads would pass the end of the input; for the
+    /// Winograd kernel its transformed input and sums (<see cref="WinogradF2x3Avx2.End"/>). The scalar
     /// reference needs none.
     /// </summary>
-    public int ScratchLength => Math.Max(Math.Max(Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride, PixelLanes?.End ?? 0),
-        PixelLanesAvx2?.End ?? 0);
+    public int ScratchLength => Math.Max(Math.Max(Math.Max(Direct?.End ?? RowWindow?.End ?? Int8GemmTile.MaxRows * RowStride, PixelLanes?.End ?? 0),
+        PixelLanesAvx2?.End ?? 0), Winograd?.End ?? 0);
 
     /// <summary>Work items for <see cref="RunRange"/>: blocks of output pixels × blocks of 16-channel panels (<see cref="GemmWork"/>).</summary>
     public int WorkItems => Work.Items;
@@ -84,6 +89,9 @@ public sealed partial class Int8Conv2d
 
     /// <summary>The direct convolution with pixels in the lanes on AVX2 (one input channel, few output channels, <see cref="DirectPixelLanesAvx2.For"/>), or null.</summary>
     internal DirectPixelLanesAvx2? PixelLanesAvx2 { get; }
+
+    /// <summary>The 3×3 stride-1 convolution by Winograd's F(2×2, 3×3), exact, on AVX2 (<see cref="WinogradF2x3Avx2.For"/>), or null.</summary>
+    internal WinogradF2x3Avx2? Winograd { get; }
 
     /// <summary>The direct convolution on the AVX-512 VNNI tiles, where this process runs them and the shape suits (<see cref="DirectVnni.For"/>).</summary>
     internal DirectVnni? Vnni { get; }
@@ -171,6 +179,8 @@ public sealed partial class Int8Conv2d
             lanes.Run(op, input, output, own, tile, m0, m1);
         else if (resolved == KernelPath.Avx512Vnni && op.Vnni is { } vnni)
             vnni.Run(op, input, output, own, tile, m0, m1, p0, p1);
+        else if (op.Winograd is { } winograd && WinogradF2x3Avx2.Runs(resolved))
+            winograd.Run(op, input, output, own, m0, m1, p0, p1);
         else if (op.ReadsPixelsInPlace)
             Int8GemmTile.RunInPlaceRows(resolved, op.Panels, op.Output, input, s.InChannels, m0, m1, p0, p1, output, s.OutChannels,
                 MemoryMarshal.Cast<byte, sbyte>(own), tile);

@@ -22,14 +22,15 @@ internal readonly record struct GemmWork(int Rows, int Panels, int RowsPerItem, 
     /// <summary>
     /// The split of <paramref name="rows"/> × <paramref name="panels"/>: panel blocks only where the row blocks are too few
     /// for <c>MinItems</c> items and <paramref name="splitPanels"/> allows it (an im2col convolution gathers its rows once
-    /// per item, so it splits rows only).
+    /// per item, so it splits rows only). <paramref name="rowsPerItem"/> must be a multiple of 8 (the Winograd convolution's
+    /// is a multiple of its tile rows too).
     /// </summary>
-    public static GemmWork For(int rows, int panels, bool splitPanels)
+    public static GemmWork For(int rows, int panels, bool splitPanels, int rowsPerItem = DefaultRowsPerItem)
     {
-        int rowItems = (rows + DefaultRowsPerItem - 1) / DefaultRowsPerItem;
+        int rowItems = (rows + rowsPerItem - 1) / rowsPerItem;
         int panelItems = splitPanels && rowItems < MinItems ? Math.Min(panels, (MinItems + rowItems - 1) / rowItems) : 1;
         int perItem = (panels + panelItems - 1) / panelItems;
-        return new GemmWork(rows, panels, DefaultRowsPerItem, perItem);
+        return new GemmWork(rows, panels, rowsPerItem, perItem);
     }
 
     /// <summary>Item <paramref name="item"/>'s rows [M0, M1) and panels [P0, P1).</summary>
