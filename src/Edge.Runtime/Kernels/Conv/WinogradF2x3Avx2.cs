@@ -39,7 +39,7 @@ namespace Edge.Runtime.Kernels.Conv;
 /// channels][2], one position's slice of a panel staying in L1 over the block's tiles); then per tile the output
 /// transform, the shift, the bias and the stage, and the stores of the tile's pixels that lie in the call's range and in
 /// the image. Where: AVX2 (the Avx2 path), ungrouped, 3×3, stride 1, undilated, <see cref="MinChannels"/>–<see cref="MaxChannels"/>
-/// input channels, any padding.
+/// input channels, any padding, outputs of at least 2×2.
 /// </para>
 /// </summary>
 internal sealed class WinogradF2x3Avx2
@@ -111,7 +111,9 @@ internal sealed class WinogradF2x3Avx2
     {
         var w = shape.Window;
         return shape.Group == 1 && w.KernelH == 3 && w.KernelW == 3 && w.StrideH == 1 && w.StrideW == 1
-            && w.DilationH == 1 && w.DilationW == 1 && shape.InChannels >= MinChannels && shape.InChannels <= MaxChannels;
+            && w.DilationH == 1 && w.DilationW == 1 && shape.InChannels >= MinChannels && shape.InChannels <= MaxChannels
+            // A tile of one column or one row does 16 products for 2 outputs' 18: no gain for its transforms' cost.
+            && shape.OutH >= 2 && shape.OutW >= 2;
     }
 
     /// <summary>The plan for <paramref name="shape"/> where this machine has AVX2 and the shape <see cref="Suits"/>, or null; its scratch from <paramref name="offset"/>.</summary>
