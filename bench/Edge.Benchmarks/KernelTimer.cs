@@ -35,6 +35,7 @@ public static class KernelTimer
             long macs = (long)shape.OutputLength * shape.KernelLength;
             Console.WriteLine(FormattableString.Invariant($"{name,-26} {us,9:F1} µs  {macs / us / 1000,6:F1} G MAC/s  exact={same()}"));
         }
+        if (which == "all" || "quantize 224²×3 NCHW→NHWC".Contains(which, StringComparison.Ordinal)) TimeInputQuantize(rng, path);
         string model = Path.Combine("bench", "models", "mobilenetv2-224.edge");
         if ((which == "all" || which == "model") && File.Exists(model))
         {
@@ -47,6 +48,29 @@ public static class KernelTimer
             Console.WriteLine(FormattableString.Invariant($"{"MobileNetV2-224 int8 in",-26} {Median(() => session.Run(xq, y), 200_000, 9),9:F1} µs"));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// A 224×224 RGB float input's quantization as a session writes it (Float32Quantize.Strided: each NCHW plane into every
+    /// third byte of the NHWC tensor), values spread over the quantized range, checked against the scalar rule.
+    /// </summary>
+    private static void TimeInputQuantize(Random rng, KernelPath path)
+    {
+        const int plane = 224 * 224, channels = 3;
+        var p = new QuantizationParams(0.018658f, -14);
+        var x = new float[plane * channels];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)((rng.NextDouble() * 2 - 1) * 2.4);
+        var y = new sbyte[x.Length];
+        var expected = new sbyte[x.Length];
+        void Run(sbyte[] to, KernelPath runs)
+        {
+            for (int c = 0; c < channels; c++)
+                Edge.Runtime.Kernels.Float.Float32Quantize.Strided(x.AsSpan(c * plane, plane), to.AsSpan(c), channels, p, runs);
+        }
+        Run(expected, KernelPath.Scalar);
+        Run(y, path);
+        double us = Median(() => Run(y, path), 40_000, 15);
+        Console.WriteLine(FormattableString.Invariant($"{"quantize 224²×3 NCHW→NHWC",-26} {us,9:F1} µs  {x.Length / us / 1000,6:F2} G values/s  exact={y.AsSpan().SequenceEqual(expected)}"));
     }
 
     private static Window2d Pad3x3(int stride) => new(3, 3, stride, stride, 1, 1, 1, 1);

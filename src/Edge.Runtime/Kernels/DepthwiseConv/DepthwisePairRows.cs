@@ -19,7 +19,7 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <para>
 /// Scratch layout (offsets 64-byte aligned):
 /// <code>
-///  [ tags: R int32 ][ staging row: InW·BlockChannels bytes ][ zp pair row ][ pair ring row 0 ] … [ pair ring row R−1 ]
+///  [ tags: R int32 ][ staging row: InW·BlockChannels bytes ][ zp pair row ][ pair ring row 0 ] … [ pair ring row R−1 ][ sums ]
 ///  a pair row: [block 0: Positions × 64 bytes] … [block B−1], a position's 64 bytes = 16 channels × [x₀, x₁] int16
 /// </code>
 /// R = 2·dH + 1 ring rows as in DepthwiseRows.cs (input row ih in slot ih mod R, tagged). The staging row holds the InW
@@ -47,9 +47,10 @@ internal sealed class DepthwisePairRows
         StageOffset = Align(4 * Ring);
         long zpRow = StageOffset + stage;
         long ring = zpRow + pairRow;
-        long total = ring + pairRow * Ring;
+        long sums = ring + pairRow * Ring;
+        long total = sums + (long)shape.OutW * PositionBytes;
         if (total > int.MaxValue / 2) throw new ArgumentException($"{shape}: the depthwise pair rows would need {total:N0} bytes of scratch");
-        (ZpRowOffset, RingOffset, PairRowStride, BlockStride, ScratchLength) = ((int)zpRow, (int)ring, (int)pairRow, Positions * PositionBytes, (int)total);
+        (ZpRowOffset, RingOffset, PairRowStride, BlockStride, SumsOffset, ScratchLength) = ((int)zpRow, (int)ring, (int)pairRow, Positions * PositionBytes, (int)sums, (int)total);
     }
 
     /// <summary>Whether the pair layout serves <paramref name="shape"/>: a 3×3 filter with 2·dW a multiple of sW.</summary>
@@ -80,6 +81,12 @@ internal sealed class DepthwisePairRows
 
     /// <summary>Bytes from one block's pair row to the next: Positions · 64.</summary>
     public int BlockStride { get; }
+
+    /// <summary>
+    /// Where the int32 sums of one block's output row go between the two passes of the AVX2 kernel without AVX-512 VL
+    /// (Int8DepthwiseConv3x3.Avx2.cs): OutW × 16 int32.
+    /// </summary>
+    public int SumsOffset { get; }
 
     public int ScratchLength { get; }
 

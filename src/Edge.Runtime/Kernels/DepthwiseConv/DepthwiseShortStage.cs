@@ -6,10 +6,8 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 
 /// <summary>
 /// The depthwise 3×3 pair paths' view of the output stage's short form (OutputStage.Avx2.cs: <see cref="OutputStage.ShortLanes"/>,
-/// the one implementation, with its exactness argument): per 16-channel block whether it applies, the block's constants
-/// for registers held across a row's pixels (<see cref="Load"/>, <see cref="Load16"/>) or as memory operands
-/// (<see cref="Requantize"/>, for AVX2 without AVX-512 VL, whose 16 ymm registers cannot hold them beside the pixel loop's
-/// weights and sums), and the clamp less the zero point as int16 memory operands.
+/// the one implementation, with its exactness argument): per 16-channel block whether it applies, and the block's
+/// constants for registers held across a row's pixels (<see cref="Load"/>, <see cref="Load16"/>).
 /// </summary>
 internal sealed class DepthwiseShortStage
 {
@@ -27,10 +25,6 @@ internal sealed class DepthwiseShortStage
             Fits[block] = stage.IsShort(b) && (b + 8 >= stage.Channels || stage.IsShort(b + 8));
         }
         (Low, High, ZeroPoint) = (stage.Clamp.Min - stage.OutputZeroPoint, stage.Clamp.Max - stage.OutputZeroPoint, stage.OutputZeroPoint);
-        Bounds = new short[3 * 16];
-        Bounds.AsSpan(0, 16).Fill((short)Low);
-        Bounds.AsSpan(16, 16).Fill((short)High);
-        Bounds.AsSpan(32, 16).Fill((short)ZeroPoint);
     }
 
     /// <summary>Per 16-channel block: whether all its channels take the short stage (<see cref="OutputStage.IsShort"/>: n ≥ 33 or M = 0).</summary>
@@ -40,13 +34,6 @@ internal sealed class DepthwiseShortStage
     public int Low { get; }
     public int High { get; }
     public int ZeroPoint { get; }
-
-    /// <summary><see cref="Low"/>, <see cref="High"/> and <see cref="ZeroPoint"/> as int16, 16 of each: memory operands.</summary>
-    public short[] Bounds { get; }
-
-    /// <summary>The requantized accumulators of the eight channels from <paramref name="channel"/>, before the clamp; constants as memory operands.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<int> Requantize(Vector256<int> acc, int channel) => _stage.LoadShort(channel).Requantize(acc);
 
     /// <summary>The constants of eight channels from <paramref name="channel"/> (even, in a block that <see cref="Fits"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,7 +11,8 @@ namespace Edge.Runtime.Kernels.DepthwiseConv;
 /// <c>[x_kw0[c], x_kw1[c]]</c> straight into <c>vpmaddwd</c> against <c>[w0[c], w1[c]]</c>, and one of the pairs whose first half
 /// is tap kw = 2 against <c>[w2[c], 0]</c>: six <c>vpmaddwd</c> per 8 channels, no shuffle in the pixel loop. Four pixels per
 /// step share the six weight registers of a half block; their output stages run before any store and two pixels share
-/// one pack. Exact as the AVX2 path (Int8DepthwiseConv2d.Avx2.cs): every int16 is a sign-extended int8, the pair sums
+/// one pack. Without AVX-512 VL (16 ymm registers) a block's row runs in two passes instead (<see cref="TwoPassAvx2"/>):
+/// the sums of every pixel to scratch, then the stage with its constants in registers. Exact as the AVX2 path (Int8DepthwiseConv2d.Avx2.cs): every int16 is a sign-extended int8, the pair sums
 /// are at most 32512 in magnitude, and the int32 sums onto the folded bias wrap as the contract's accumulator does.
 /// </summary>
 public sealed partial class Int8DepthwiseConv2d
@@ -27,6 +28,7 @@ public sealed partial class Int8DepthwiseConv2d
         ref int bias = ref MemoryMarshal.GetArrayDataReference(op.FoldedBias);
         ref sbyte y = ref MemoryMarshal.GetReference(output);
         var shortStage = op.ShortStage!;
+        ref int sums = ref Unsafe.As<byte, int>(ref Unsafe.Add(ref window, rows.SumsOffset));
         for (int row = begin; row < end; row++)
         {
             var (o0, o1, o2) = rows.Prepare(input, scratch, row);
@@ -38,7 +40,8 @@ public sealed partial class Int8DepthwiseConv2d
                 ref int bb = ref Unsafe.Add(ref bias, b);
                 if (!shortStage.Fits[b / Block]) BlockAvx2<StageNarrow>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
                 else if (Avx512F.VL.IsSupported) BlockAvx2<ShortNarrow>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
-                else BlockAvx2<ShortNarrowLoads>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr);
+                else if (b + Block <= c) TwoPassAvx2<WholeBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr, ref sums);
+                else TwoPassAvx2<PartialBlock>(op, ref r0, ref r1, ref r2, far, ref w, ref bb, b, ref yr, ref sums);
             }
         }
     }
@@ -93,6 +96,65 @@ public sealed partial class Int8DepthwiseConv2d
     }
 
     /// <summary>
+    /// One 16-channel block of one output row on AVX2 without AVX-512 VL, in two passes: the sums of every pixel, half a
+    /// block at a time (its six weight vectors, four pixels' sums and the loads fit the 16 ymm registers), into
+    /// <paramref name="sums"/> (OutW × 16 int32 of scratch); then the short stage on them, its constants for the block held
+    /// in registers across the row (<see cref="ShortNarrow"/>), two pixels per narrowing. In one pass the sums of four
+    /// pixels and the stage's constants do not fit the registers, and the kernel spilled both in every step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TwoPassAvx2<TStore>(Int8DepthwiseConv2d op, ref byte r0, ref byte r1, ref byte r2, nint far, ref short w, ref int bias, int b,
+        ref sbyte y, ref int sums) where TStore : struct, IBlockStore
+    {
+        int c = op.Channels, outW = op.Shape.OutW;
+        SumsHalf(ref r0, ref r1, ref r2, 0, far, ref w, Vector256.LoadUnsafe(ref bias), outW, ref sums);
+        SumsHalf(ref r0, ref r1, ref r2, 32, far, ref Unsafe.Add(ref w, 16), Vector256.LoadUnsafe(ref bias, 8), outW, ref Unsafe.Add(ref sums, 8));
+        var narrow = ShortNarrow.For(op, b);
+        int ow = 0;
+        for (; ow + 2 <= outW; ow += 2)
+        {
+            ref int s = ref Unsafe.Add(ref sums, ow * Block);
+            var v = narrow.Narrow(Vector256.LoadUnsafe(ref s), Vector256.LoadUnsafe(ref s, 8), Vector256.LoadUnsafe(ref s, 16), Vector256.LoadUnsafe(ref s, 24));
+            nint px = (nint)ow * c + b;
+            TStore.Store(v.GetLower(), ref y, px, c - b);
+            TStore.Store(v.GetUpper(), ref y, px + c, c - b);
+        }
+        if (ow < outW)
+        {
+            ref int s = ref Unsafe.Add(ref sums, ow * Block);
+            var a = Vector256.LoadUnsafe(ref s);
+            var e = Vector256.LoadUnsafe(ref s, 8);
+            TStore.Store(narrow.Narrow(a, e, a, e).GetLower(), ref y, (nint)ow * c + b, c - b);
+        }
+    }
+
+    /// <summary>
+    /// The sums of eight channels (the half block whose pairs start <paramref name="half"/> bytes into each position) of
+    /// every output pixel of the row, onto <paramref name="bias"/>, to <c>sums + 16·ow</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumsHalf(ref byte r0, ref byte r1, ref byte r2, nint half, nint far, ref short w, Vector256<int> bias, int outW, ref int sums)
+    {
+        var w00 = Vector256.LoadUnsafe(ref w);
+        var w01 = Vector256.LoadUnsafe(ref w, 32);
+        var w10 = Vector256.LoadUnsafe(ref w, 64);
+        var w11 = Vector256.LoadUnsafe(ref w, 96);
+        var w20 = Vector256.LoadUnsafe(ref w, 128);
+        var w21 = Vector256.LoadUnsafe(ref w, 160);
+        int ow = 0;
+        for (; ow + 2 <= outW; ow += 2)
+        {
+            nint at = (nint)ow * DepthwisePairRows.PositionBytes + half;
+            NineTaps(ref r0, ref r1, ref r2, at, far, w00, w01, w10, w11, w20, w21, bias).StoreUnsafe(ref sums, (nuint)(ow * Block));
+            NineTaps(ref r0, ref r1, ref r2, at + DepthwisePairRows.PositionBytes, far, w00, w01, w10, w11, w20, w21, bias)
+                .StoreUnsafe(ref sums, (nuint)(ow * Block + Block));
+        }
+        if (ow < outW)
+            NineTaps(ref r0, ref r1, ref r2, (nint)ow * DepthwisePairRows.PositionBytes + half, far, w00, w01, w10, w11, w20, w21, bias)
+                .StoreUnsafe(ref sums, (nuint)(ow * Block));
+    }
+
+    /// <summary>
     /// Eight channels of four adjacent output pixels: the six weight vectors of the half block (kernel row kh at
     /// <c>w + 64·kh</c> int16, its far pair 32 int16 on) held across the pixels, pixel i's pairs at <c>at + 64·i</c>.
     /// </summary>
@@ -122,9 +184,10 @@ public sealed partial class Int8DepthwiseConv2d
     private static Vector256<int> NineTaps(ref byte r0, ref byte r1, ref byte r2, nint at, nint far,
         Vector256<short> w00, Vector256<short> w01, Vector256<short> w10, Vector256<short> w11, Vector256<short> w20, Vector256<short> w21, Vector256<int> bias)
     {
-        var s0 = Avx2.MultiplyAddAdjacent(Load16(ref r0, at), w00) + Avx2.MultiplyAddAdjacent(Load16(ref r0, at + far), w01);
-        var s1 = Avx2.MultiplyAddAdjacent(Load16(ref r1, at), w10) + Avx2.MultiplyAddAdjacent(Load16(ref r1, at + far), w11);
-        var s2 = Avx2.MultiplyAddAdjacent(Load16(ref r2, at), w20) + Avx2.MultiplyAddAdjacent(Load16(ref r2, at + far), w21);
+        // The pairs are the second operand: the JIT folds the load into vpmaddwd only there.
+        var s0 = Avx2.MultiplyAddAdjacent(w00, Load16(ref r0, at)) + Avx2.MultiplyAddAdjacent(w01, Load16(ref r0, at + far));
+        var s1 = Avx2.MultiplyAddAdjacent(w10, Load16(ref r1, at)) + Avx2.MultiplyAddAdjacent(w11, Load16(ref r1, at + far));
+        var s2 = Avx2.MultiplyAddAdjacent(w20, Load16(ref r2, at)) + Avx2.MultiplyAddAdjacent(w21, Load16(ref r2, at + far));
         return (s0 + bias) + (s1 + s2);
     }
 
@@ -164,27 +227,6 @@ public sealed partial class Int8DepthwiseConv2d
             p = Vector256.Min(Vector256.Max(p, low), high) + zp;
             q = Vector256.Min(Vector256.Max(q, low), high) + zp;
             var bytes = Avx2.PackSignedSaturate(p, q);                                          // dwords [a0-3 a8-11 b0-3 b8-11 | a4-7 a12-15 b4-7 b12-15]
-            return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
-        }
-    }
-
-    /// <summary>
-    /// <see cref="ShortNarrow"/> with the constants read from <see cref="DepthwiseShortStage"/>'s tables as memory operands
-    /// (AVX2 without AVX-512 VL: the 16 ymm registers go to the pixel loop's weights and sums).
-    /// </summary>
-    private readonly struct ShortNarrowLoads(DepthwiseShortStage stage, int b) : INarrowPair<ShortNarrowLoads>
-    {
-        public static ShortNarrowLoads For(Int8DepthwiseConv2d op, int b) => new(op.ShortStage!, b);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<sbyte> Narrow(Vector256<int> a0, Vector256<int> a1, Vector256<int> b0, Vector256<int> b1)
-        {
-            ref short bounds = ref MemoryMarshal.GetArrayDataReference(stage.Bounds);
-            var p = Avx2.PackSignedSaturate(stage.Requantize(a0, b), stage.Requantize(a1, b + 8));
-            var q = Avx2.PackSignedSaturate(stage.Requantize(b0, b), stage.Requantize(b1, b + 8));
-            p = Vector256.Min(Vector256.Max(p, Vector256.LoadUnsafe(ref bounds)), Vector256.LoadUnsafe(ref bounds, 16)) + Vector256.LoadUnsafe(ref bounds, 32);
-            q = Vector256.Min(Vector256.Max(q, Vector256.LoadUnsafe(ref bounds)), Vector256.LoadUnsafe(ref bounds, 16)) + Vector256.LoadUnsafe(ref bounds, 32);
-            var bytes = Avx2.PackSignedSaturate(p, q);
             return Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
         }
     }
