@@ -112,20 +112,23 @@ internal static partial class Int8GemmTile
         }
         // Every lane requantized before the first store: a store through y could alias the stage's tables as far as the
         // JIT knows, and would make it reload them for the lanes after it.
+        // The constants are loaded once per tile, not once per requantization (each of which had reloaded the tables
+        // through the stage object).
         var clamp = stage.Clamp;
+        var zp = Vector256.Create(stage.OutputZeroPoint);
+        var lower = stage.LoadShort(c0);
         Vector256<sbyte> r01, r23;
         if (count > 8)
         {
-            r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), stage.RequantizeShort(c01, c0 + 8),
-                stage.RequantizeShort(c10, c0), stage.RequantizeShort(c11, c0 + 8), clamp);
-            r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), stage.RequantizeShort(c21, c0 + 8),
-                stage.RequantizeShort(c30, c0), stage.RequantizeShort(c31, c0 + 8), clamp);
+            var upper = stage.LoadShort(c0 + 8);
+            r01 = Avx2PackRows(lower.Requantize(c00) + zp, upper.Requantize(c01) + zp, lower.Requantize(c10) + zp, upper.Requantize(c11) + zp, clamp);
+            r23 = Avx2PackRows(lower.Requantize(c20) + zp, upper.Requantize(c21) + zp, lower.Requantize(c30) + zp, upper.Requantize(c31) + zp, clamp);
         }
         else
         {
             // At most 8 real channels: lanes 8–15 are never stored, so they are not requantized either.
-            r01 = Avx2PackRows(stage.RequantizeShort(c00, c0), default, stage.RequantizeShort(c10, c0), default, clamp);
-            r23 = Avx2PackRows(stage.RequantizeShort(c20, c0), default, stage.RequantizeShort(c30, c0), default, clamp);
+            r01 = Avx2PackRows(lower.Requantize(c00) + zp, default, lower.Requantize(c10) + zp, default, clamp);
+            r23 = Avx2PackRows(lower.Requantize(c20) + zp, default, lower.Requantize(c30) + zp, default, clamp);
         }
         StoreRow(r01.GetLower(), ref y, count);
         if (rows > 1) StoreRow(r01.GetUpper(), ref Unsafe.Add(ref y, ldc), count);
