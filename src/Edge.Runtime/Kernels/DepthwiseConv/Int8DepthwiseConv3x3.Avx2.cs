@@ -135,12 +135,7 @@ public sealed partial class Int8DepthwiseConv2d
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SumsHalf(ref byte r0, ref byte r1, ref byte r2, nint half, nint far, ref short w, Vector256<int> bias, int outW, ref int sums)
     {
-        var w00 = Vector256.LoadUnsafe(ref w);
-        var w01 = Vector256.LoadUnsafe(ref w, 32);
-        var w10 = Vector256.LoadUnsafe(ref w, 64);
-        var w11 = Vector256.LoadUnsafe(ref w, 96);
-        var w20 = Vector256.LoadUnsafe(ref w, 128);
-        var w21 = Vector256.LoadUnsafe(ref w, 160);
+        HalfWeights(ref w, out var w00, out var w01, out var w10, out var w11, out var w20, out var w21);
         int ow = 0;
         for (; ow + 2 <= outW; ow += 2)
         {
@@ -162,16 +157,24 @@ public sealed partial class Int8DepthwiseConv2d
     private static void Half4(ref byte r0, ref byte r1, ref byte r2, nint at, nint far, ref short w, Vector256<int> bias,
         out Vector256<int> a0, out Vector256<int> a1, out Vector256<int> a2, out Vector256<int> a3)
     {
-        var w00 = Vector256.LoadUnsafe(ref w);
-        var w01 = Vector256.LoadUnsafe(ref w, 32);
-        var w10 = Vector256.LoadUnsafe(ref w, 64);
-        var w11 = Vector256.LoadUnsafe(ref w, 96);
-        var w20 = Vector256.LoadUnsafe(ref w, 128);
-        var w21 = Vector256.LoadUnsafe(ref w, 160);
+        HalfWeights(ref w, out var w00, out var w01, out var w10, out var w11, out var w20, out var w21);
         a0 = NineTaps(ref r0, ref r1, ref r2, at, far, w00, w01, w10, w11, w20, w21, bias);
         a1 = NineTaps(ref r0, ref r1, ref r2, at + 64, far, w00, w01, w10, w11, w20, w21, bias);
         a2 = NineTaps(ref r0, ref r1, ref r2, at + 128, far, w00, w01, w10, w11, w20, w21, bias);
         a3 = NineTaps(ref r0, ref r1, ref r2, at + 192, far, w00, w01, w10, w11, w20, w21, bias);
+    }
+
+    /// <summary>The six weight vectors of a half block: per kernel row kh its near pair at <c>w + 64·kh</c> int16 and its far pair 32 int16 on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void HalfWeights(ref short w, out Vector256<short> w00, out Vector256<short> w01, out Vector256<short> w10,
+        out Vector256<short> w11, out Vector256<short> w20, out Vector256<short> w21)
+    {
+        w00 = Vector256.LoadUnsafe(ref w);
+        w01 = Vector256.LoadUnsafe(ref w, 32);
+        w10 = Vector256.LoadUnsafe(ref w, 64);
+        w11 = Vector256.LoadUnsafe(ref w, 96);
+        w20 = Vector256.LoadUnsafe(ref w, 128);
+        w21 = Vector256.LoadUnsafe(ref w, 160);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
