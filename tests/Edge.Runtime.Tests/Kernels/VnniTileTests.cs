@@ -67,6 +67,47 @@ public class VnniTileTests
     }
 
     [Theory]
+    [InlineData(1, 1, 3, 1)]
+    [InlineData(2, 2, 9, 2)]
+    [InlineData(3, 1, 30, 3)]
+    [InlineData(4, 2, 33, 0)]
+    [InlineData(5, 1, 8, 5)]
+    [InlineData(6, 2, 17, 6)]
+    [InlineData(7, 1, 64, 0)]
+    [InlineData(7, 2, 5, 7)]
+    public unsafe void Partial_tiles_give_their_rows_sums_and_touch_nothing_else(int rows, int panels, int quads, int seed)
+    {
+        if (!VnniTileCode.IsSupported) return; // the path-is-on test above checks that the CPU has no VNNI then
+        var rng = new Random(seed);
+        int lda = quads * 4 + rng.Next(0, 9);
+        // Only the tile's rows exist, at a stride that is not a multiple of 64; rows and panels past them keep the fill.
+        var u = new sbyte[rows * lda];
+        var b = new sbyte[panels * quads * 64];
+        for (int i = 0; i < u.Length; i++) u[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < b.Length; i++) b[i] = (sbyte)rng.Next(-127, 128);
+        if (seed == 0) Array.Fill(u, (sbyte)-1); // u = 255 everywhere: every product at its largest
+        var tile = new int[Int8GemmTile.TileInts];
+        Array.Fill(tile, 12345);
+        var shape = VnniTileShape.Gemm(quads);
+        fixed (sbyte* pu = u, pb = b)
+        fixed (int* pt = tile)
+            VnniTileCode.PartialTile(panels, rows)(pu, lda, pb, &shape, pt, quads * 64);
+        for (int p = 0; p < 2; p++)
+            for (int r = 0; r < VnniTileCode.Rows; r++)
+                for (int c = 0; c < 16; c++)
+                {
+                    int at = (p * VnniTileCode.Rows + r) * 16 + c, sum = 12345;
+                    if (p < panels && r < rows)
+                    {
+                        sum = 0;
+                        for (int k = 0; k < quads * 4; k++) sum += (byte)u[r * lda + k] * b[(p * quads + k / 4) * 64 + c * 4 + k % 4];
+                    }
+                    Assert.True(sum == tile[at], $"panel {p} row {r} channel {c}: {tile[at]}, expected {sum}");
+                }
+        Assert.Throws<ArgumentOutOfRangeException>(() => { VnniTileCode.PartialTile(1, VnniTileCode.Rows); });
+    }
+
+    [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(2, 3, 2)]
     [InlineData(3, 5, 0)]

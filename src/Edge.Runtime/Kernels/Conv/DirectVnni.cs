@@ -13,9 +13,10 @@ namespace Edge.Runtime.Kernels.Conv;
 /// past KW·C in each kernel row (the 0–3 bytes a segment reads past its window row meet zero weights), into their own
 /// <see cref="GemmPanels"/>, whose <see cref="GemmPanels.VnniBias"/> holds the zero point and the tiles' 128·Σw.
 /// <para>
-/// Every tile computes 8 real pixels of its output row: the last tile of a row starts at OutW − 8 (it recomputes pixels an
-/// earlier tile stored and stores only its new ones), so no read leaves the row window; rows narrower than 8 pixels take
-/// the im2col path instead.
+/// A row segment runs its whole tiles of 8 pixels, then its last 1–7 pixels in a tile of as many rows
+/// (<see cref="VnniTileCode.PartialTile"/>: until the thirteenth session the last tile was shifted back to end at the row's
+/// end, recomputing up to 7 pixels: LeNet-5's conv2, 10 pixels a row, did 16). Rows narrower than 8 pixels take the im2col
+/// path.
 /// </para>
 /// </summary>
 internal sealed class DirectVnni
@@ -41,18 +42,19 @@ internal sealed class DirectVnni
     /// <summary>Bytes from the end of one kernel row's segment to the start of the next: dH·RowStride − 4·SegmentQuads.</summary>
     public long Jump { get; }
 
-    /// <summary>The most input channels for which a row's last tile may be shifted back over pixels already computed.</summary>
+    /// <summary>The most input channels for which rows that whole tiles do not cover take this kernel (see <see cref="For"/>).</summary>
     public const int MaxShallowChannels = 32;
 
     /// <summary>
     /// The plan for <paramref name="shape"/> when this process runs the VNNI tiles and the shape suits them (ungrouped,
     /// undilated along W, at least 8 output columns, read through a row window), or null. Inputs of more than
     /// <see cref="MaxShallowChannels"/> channels take it only when whole tiles cover each output row: there the im2col
-    /// copy is a small share of the work (measured within noise of this kernel on ResNet-18's 3×3 layers), and the
-    /// recomputed pixels of a row's last tile are not. Shallower ones take it whatever the row: their im2col copy costs
-    /// more than recomputing up to 7 pixels a row (one process, 9 alternated rounds: LeNet-5's conv2 14²×6→16 5×5
-    /// 3.9 µs direct against 7.2 through im2col, 14²×16→32 3×3 13.6 against 23.0, 28²×8→16 11.4 against 29.2,
-    /// 13²×32→64 13.8 against 14.8, 10²×64→64 16.4 against 16.3; bench/RESULTS.md, seventh session).
+    /// copy is a small share of the work (measured within noise of this kernel on ResNet-18's 3×3 layers), and, when this
+    /// was measured, so were the pixels a row's last tile recomputed then. Shallower ones take it whatever the row: their
+    /// im2col copy cost more even than recomputing up to 7 pixels a row (one process, 9 alternated rounds: LeNet-5's conv2
+    /// 14²×6→16 5×5 3.9 µs direct against 7.2 through im2col, 14²×16→32 3×3 13.6 against 23.0, 28²×8→16 11.4 against 29.2,
+    /// 13²×32→64 13.8 against 14.8, 10²×64→64 16.4 against 16.3; bench/RESULTS.md, seventh session); the last pixels now
+    /// run in a partial tile instead.
     /// </summary>
     public static DirectVnni? For(Conv2dShape shape, GemmPanels panels, ReadOnlySpan<int> bias, int inputZeroPoint, ConvRowWindow? rows)
     {
@@ -95,19 +97,14 @@ internal sealed class DirectVnni
                 {
                     int panels = Math.Min(2, p1 - p);
                     sbyte* b = weights + Panels.PanelOffset(0, p);
-                    // The row segment's whole tiles together; a last partial one shifted back to end at the row's end.
+                    // The row segment's whole tiles together, then its last pixels in a tile of as many rows.
                     if (full > 0)
                         Int8GemmTile.Avx512VnniFullTiles(a0, PixelStep, (nint)VnniTileCode.Rows * PixelStep, full, b, &shape, Panels, op.Output,
                             0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels, ref t, unsignedA: true);
-                    for (int i = full * VnniTileCode.Rows; i < count; i += VnniTileCode.Rows)
-                    {
-                        int first = ow + i, start = Math.Min(first, s.OutW - VnniTileCode.Rows);
-                        int row0 = first - start, row1 = row0 + Math.Min(VnniTileCode.Rows, count - i);
-                        sbyte* a = (sbyte*)window + rowBase + (nint)start * PixelStep;
-                        ref sbyte yt = ref Unsafe.Add(ref y, ((nint)m - ow + start) * s.OutChannels);
-                        Int8GemmTile.Avx512VnniTile(a, PixelStep, b, &shape, Panels, op.Output, 0, p, panels,
-                            row0, row1, ref yt, s.OutChannels, ref t, unsignedA: true);
-                    }
+                    int done = full * VnniTileCode.Rows;
+                    if (done < count)
+                        Int8GemmTile.Avx512VnniPartialTile(a0 + (nint)done * PixelStep, PixelStep, b, &shape, Panels, op.Output, p, panels,
+                            count - done, ref Unsafe.Add(ref y, ((nint)m + done) * s.OutChannels), s.OutChannels, ref t);
                 }
                 m += count;
             }

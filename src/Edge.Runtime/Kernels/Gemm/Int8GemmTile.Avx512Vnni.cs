@@ -169,6 +169,19 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
+    /// <paramref name="rows"/> (1–7) A rows already unsigned at <paramref name="a"/> (stride <paramref name="lda"/>) walked as
+    /// <paramref name="shape"/> says against panels [<paramref name="panel"/>, + <paramref name="panels"/>) of group 0 at
+    /// <paramref name="b"/> (<see cref="VnniTileCode.PartialTile"/>), then the stage on those rows; row i's bytes at
+    /// <c>y[i·ldc + c]</c>.
+    /// </summary>
+    internal static unsafe void Avx512VnniPartialTile(sbyte* a, nint lda, sbyte* b, VnniTileShape* shape, GemmPanels w, OutputStage stage,
+        int panel, int panels, int rows, ref sbyte y, nint ldc, ref int tile)
+    {
+        fixed (int* pt = &tile) VnniTileCode.PartialTile(panels, rows)(a, lda, b, shape, pt, w.PanelLength);
+        Avx512VnniStage(w, stage, 0, panel, panels, 0, rows, ref y, ldc, ref tile);
+    }
+
+    /// <summary>
     /// The output stage on a VNNI tile's stored sums, rows [<paramref name="row0"/>, <paramref name="row1"/>) of each of
     /// panels [<paramref name="panel"/>, + <paramref name="panels"/>): <see cref="GemmPanels.VnniBias"/> added, then the
     /// 16-lane short stage in registers (<see cref="IsStagedPanel"/>) or the general stage; row i's bytes at

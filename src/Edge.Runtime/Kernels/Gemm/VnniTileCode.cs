@@ -57,6 +57,18 @@ internal static unsafe class VnniTileCode
         (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[(unsignedA ? 2 : 0) + panels - 1];
 
     /// <summary>
+    /// The tile of <paramref name="rows"/> (1 – <see cref="Rows"/> − 1) A rows already unsigned (<c>u = x + 128</c>) over
+    /// <paramref name="panels"/> panels, storing its sums as <see cref="Tile"/> does (<c>tile[(panel·Rows + row)·16]</c>,
+    /// rows past <paramref name="rows"/> untouched): a direct convolution's last pixels of an output row, which the 8-row
+    /// tile would cover only by recomputing pixels already stored (LeNet-5's conv2: 10 pixels a row, 8 + 2).
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void> PartialTile(int panels, int rows)
+    {
+        if (rows is < 1 or >= Rows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"a partial tile has 1–{Rows - 1} rows");
+        return (delegate* unmanaged[SuppressGCTransition]<sbyte*, nint, sbyte*, VnniTileShape*, int*, nint, void>)Entries[PartialEntries + (panels - 1) * (Rows - 1) + rows - 1];
+    }
+
+    /// <summary>
     /// The kernel over <paramref name="panels"/> panels that runs <see cref="VnniStageArgs.Tiles"/> full tiles, each with the
     /// short output stage in registers and a store of int8: <c>staged(shape, args)</c>; <paramref name="variant"/> is the
     /// stage's <see cref="StageVariant"/> (which clamp bounds bind, whether Add holds the zero point).
@@ -271,6 +283,9 @@ internal static unsafe class VnniTileCode
     /// <summary>Where the staged one-row kernels start in <see cref="Entries"/>: after the one-row kernels.</summary>
     private const int StagedRowEntries = RowEntries + MaxRowPanels;
 
+    /// <summary>Where the partial tiles (<see cref="PartialTile"/>) start in <see cref="Entries"/>: after the staged one-row kernels.</summary>
+    private const int PartialEntries = StagedRowEntries + MaxRowPanels;
+
     /// <summary>
     /// The one-row kernel with the short stage (<see cref="Row"/>'s sums, then <see cref="EmitShortStage"/>'s steps per
     /// panel): <c>row(a, quadPairs, b, panelStride, args)</c> — args a <see cref="VnniStageArgs"/> whose tables start at
@@ -288,7 +303,8 @@ internal static unsafe class VnniTileCode
         byte[][] kernels = [Assemble(1), Assemble(2), Assemble(1, unsignedA: true), Assemble(2, unsignedA: true),
             .. from prefetch in new[] { false, true } from unsignedA in new[] { false, true } from panels in new[] { 1, 2 }
                from variant in Enumerable.Range(0, StageVariants) select AssembleStaged(panels, unsignedA, variant, prefetch),
-            .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p)), .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p, staged: true))];
+            .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p)), .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p, staged: true)),
+            .. from panels in new[] { 1, 2 } from rows in Enumerable.Range(1, Rows - 1) select Assemble(panels, unsignedA: true, rows)];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
         for (int i = 0; i < kernels.Length; i++)
@@ -306,15 +322,20 @@ internal static unsafe class VnniTileCode
     private static Gpr[] PanelRegisters => [Gpr.Rdx, Gpr.R9];
     private const int Bias128 = 31, W0 = 24, X0 = 26; // accumulators 0–15, weights 24–25, row quads 26–29
 
-    /// <summary>The machine code of the 8-row tile over <paramref name="panels"/> panels that stores its int32 sums at r8.</summary>
-    internal static byte[] Assemble(int panels, bool unsignedA = false)
+    /// <summary>
+    /// The machine code of the tile of <paramref name="rows"/> A rows (8, or fewer: <see cref="PartialTile"/>) over
+    /// <paramref name="panels"/> panels that stores its int32 sums at r8, row i of panel p at <c>(p·8 + i)·64</c>.
+    /// </summary>
+    internal static byte[] Assemble(int panels, bool unsignedA = false, int rows = Rows)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
+        if (rows is < 1 or > Rows) throw new ArgumentOutOfRangeException(nameof(rows));
         var asm = new X64Assembler();
         asm.Prologue();
         asm.Mov(Gpr.Rbp, Gpr.Rcx);
-        EmitSums(asm, panels, unsignedA);
-        for (int acc = 0; acc < Rows * panels; acc++) asm.Store(Gpr.R8, acc * 64, acc);
+        EmitSums(asm, panels, unsignedA, tileRows: rows);
+        for (int p = 0; p < panels; p++)
+            for (int i = 0; i < rows; i++) asm.Store(Gpr.R8, (p * Rows + i) * 64, p * Rows + i);
         asm.Epilogue();
         return asm.ToArray();
     }
@@ -368,10 +389,12 @@ internal static unsafe class VnniTileCode
     /// The K loop: rows a + i·lda (a in rdi, lda in rsi), panels at rdx and rdx + r9, the shape at rbp; leaves the sums in
     /// zmm(panel·8 + row). Clobbers every caller-saved register but r8. <paramref name="prefetch"/> (args at r8): one
     /// <c>prefetcht1</c> per quad from <see cref="VnniStageArgs.Prefetch0"/> on, 64 bytes apart, in rsi, so the segments
-    /// left are counted in <see cref="VnniStageArgs.SegmentsLeft"/> instead.
+    /// left are counted in <see cref="VnniStageArgs.SegmentsLeft"/> instead. <paramref name="tileRows"/> below 8: only the
+    /// first rows are read and summed (a partial tile; no bias init nor prefetch).
     /// </summary>
-    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA, bool biasInit = false, bool prefetch = false)
+    private static void EmitSums(X64Assembler asm, int panels, bool unsignedA, bool biasInit = false, bool prefetch = false, int tileRows = Rows)
     {
+        if (tileRows != Rows && (biasInit || prefetch)) throw new ArgumentException("partial tiles store their sums");
         var rows = RowRegisters;
         if (biasInit)
         {
@@ -383,13 +406,14 @@ internal static unsafe class VnniTileCode
                 for (int i = 0; i < Rows; i++) asm.Vmovdqa64(p * Rows + i, 30);
             }
         }
-        for (int i = 1; i < Rows; i++) asm.Lea(rows[i], rows[i - 1], Gpr.Rsi);
+        for (int i = 1; i < tileRows; i++) asm.Lea(rows[i], rows[i - 1], Gpr.Rsi);
         if (panels == 2) asm.Lea(Gpr.R9, Gpr.Rdx, Gpr.R9);
         asm.MovImm32(Gpr.R15, 0x80808080);
         asm.VpbroadcastdGpr(Bias128, Gpr.R15);
         asm.Zero(Gpr.R15);
         if (!biasInit)
-            for (int acc = 0; acc < Rows * panels; acc++) asm.Vpxord(acc, acc, acc);
+            for (int p = 0; p < panels; p++)
+                for (int i = 0; i < tileRows; i++) asm.Vpxord(p * Rows + i, p * Rows + i, p * Rows + i);
 
         // Segments left in rsi (lda is spent), quads left in rcx; the quad's byte offset k in r15, the same for every row.
         if (prefetch)
@@ -408,7 +432,7 @@ internal static unsafe class VnniTileCode
             asm.AddImm(Gpr.Rsi, 64);
         }
         for (int p = 0; p < panels; p++) asm.Load(W0 + p, PanelRegisters[p], null, 0);
-        for (int i = 0; i < Rows; i++)
+        for (int i = 0; i < tileRows; i++)
         {
             int x = X0 + (i & 3); // four temporaries in turn: the loads of later rows need not wait on a register's reuse
             asm.VpbroadcastdLoad(x, rows[i], Gpr.R15, 0);
