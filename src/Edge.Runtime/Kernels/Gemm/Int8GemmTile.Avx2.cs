@@ -32,6 +32,24 @@ internal static partial class Int8GemmTile
     /// </summary>
     private static void Avx2Rows4(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int count,
         int rows, ref sbyte y, nint ldc, ref int tile)
+        => Avx2Rows4Body(ref a, lda, ref b, quads, stage, ref bias, c0, count, rows, ref y, ldc, ref tile);
+
+    /// <summary>
+    /// <paramref name="tiles"/> full 4×16 tiles of one staged panel in one call, tile t's rows from <c>a + 4t·lda</c> and its
+    /// outputs at <c>y + 4t·ldc</c>: the A rows of an in-place 1×1 convolution or GEMM whose reads stay inside the input.
+    /// A call per tile and panel cost about a third of a short-K tile (1×1 layers of 16–32 input channels).
+    /// </summary>
+    private static void Avx2StagedTiles(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage stage, ref int bias, int c0, int count,
+        int tiles, ref sbyte y, nint ldc, ref int tile)
+    {
+        for (int t = 0; t < tiles; t++)
+            Avx2Rows4Body(ref Unsafe.Add(ref a, 4 * t * lda), lda, ref b, quads, stage, ref bias, c0, count, 4,
+                ref Unsafe.Add(ref y, 4 * t * ldc), ldc, ref tile);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Avx2Rows4Body(ref sbyte a, nint lda, ref sbyte b, int quads, OutputStage? stage, ref int bias, int c0, int count,
+        int rows, ref sbyte y, nint ldc, ref int tile)
     {
         Vector256<int> c00 = default, c01 = default;
         if (stage is not null)

@@ -144,6 +144,29 @@ internal static partial class Int8GemmTile
             if (full > 0) Avx512VnniInPlaceTiles(w, stage, ref ra, lda, m0, full, p0, p1, ref ry, ldc, tile, prefetch: w.Data.Length > StreamedWeightBytes);
             m0 += mr * full;
         }
+        else if (path == KernelPath.Avx2)
+        {
+            // Full tiles whose reads stay inside the input: each staged panel runs them all in one call.
+            int full = (m1 - m0) / mr;
+            while (full > 0 && (long)(m0 + mr * full - 1) * lda + kp > a.Length) full--;
+            if (full > 0)
+            {
+                ref sbyte b0 = ref MemoryMarshal.GetReference(w.Data);
+                ref int t = ref MemoryMarshal.GetReference(tile);
+                for (int p = p0; p < p1; p++)
+                {
+                    if (IsStagedPanel(w, stage, 0, p, out int c0, out int count))
+                        Avx2StagedTiles(ref Unsafe.Add(ref ra, (nint)m0 * lda), lda, ref Unsafe.Add(ref b0, w.PanelOffset(0, p)), kp / 4, stage,
+                            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.FoldedBias), p * GemmPanels.Width), c0, count, full,
+                            ref Unsafe.Add(ref ry, (nint)m0 * ldc + c0), ldc, ref t);
+                    else
+                        for (int i = 0; i < full; i++)
+                            Run(path, w, stage, 0, mr, ref Unsafe.Add(ref ra, (nint)(m0 + mr * i) * lda), lda, p, p + 1,
+                                ref Unsafe.Add(ref ry, (nint)(m0 + mr * i) * ldc), ldc, tile);
+                }
+                m0 += mr * full;
+            }
+        }
         for (int m = m0; m < m1; m += mr)
         {
             int rows = Math.Min(mr, m1 - m);
