@@ -35,7 +35,7 @@ public static class KernelTimer
             long macs = (long)shape.OutputLength * shape.KernelLength;
             Console.WriteLine(FormattableString.Invariant($"{name,-26} {us,9:F1} µs  {macs / us / 1000,6:F1} G MAC/s  exact={same()}"));
         }
-        if (which == "all" || "quantize 224²×3 NCHW→NHWC".Contains(which, StringComparison.Ordinal)) TimeInputQuantize(rng, path);
+        if (which == "all" || QuantizeCase.Contains(which, StringComparison.Ordinal)) TimeInputQuantize(rng, path);
         string model = Path.Combine("bench", "models", "mobilenetv2-224.edge");
         if ((which == "all" || which == "model") && File.Exists(model))
         {
@@ -49,6 +49,8 @@ public static class KernelTimer
         }
         return 0;
     }
+
+    private const string QuantizeCase = "quantize 224²×3 NCHW→NHWC";
 
     /// <summary>
     /// A 224×224 RGB float input's quantization as a session writes it (Float32Quantize.Strided: each NCHW plane into every
@@ -70,7 +72,7 @@ public static class KernelTimer
         Run(expected, KernelPath.Scalar);
         Run(y, path);
         double us = Median(() => Run(y, path), 40_000, 15);
-        Console.WriteLine(FormattableString.Invariant($"{"quantize 224²×3 NCHW→NHWC",-26} {us,9:F1} µs  {x.Length / us / 1000,6:F2} G values/s  exact={y.AsSpan().SequenceEqual(expected)}"));
+        Console.WriteLine(FormattableString.Invariant($"{QuantizeCase,-26} {us,9:F1} µs  {x.Length / us / 1000,6:F2} G values/s  exact={y.AsSpan().SequenceEqual(expected)}"));
     }
 
     private static Window2d Pad3x3(int stride) => new(3, 3, stride, stride, 1, 1, 1, 1);

@@ -103,8 +103,9 @@ internal sealed class DirectVnni
                             0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels, ref t, unsignedA: true);
                     int done = full * VnniTileCode.Rows;
                     if (done < count)
-                        Int8GemmTile.Avx512VnniPartialTile(a0 + (nint)done * PixelStep, PixelStep, b, &shape, Panels, op.Output, p, panels,
-                            count - done, ref Unsafe.Add(ref y, ((nint)m + done) * s.OutChannels), s.OutChannels, ref t);
+                        Int8GemmTile.Avx512VnniTile(a0 + (nint)done * PixelStep, PixelStep, b, &shape, Panels, op.Output, 0, p, panels,
+                            0, count - done, ref Unsafe.Add(ref y, ((nint)m + done) * s.OutChannels), s.OutChannels, ref t,
+                            unsignedA: true, tileRows: count - done);
                 }
                 m += count;
             }

@@ -179,8 +179,10 @@ public sealed partial class Int8DepthwiseConv2d
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Pixel(ref byte r0, ref byte r1, ref byte r2, nint at, nint far, ref short w, Vector256<int> bias)
-        => NineTaps(ref r0, ref r1, ref r2, at, far, Vector256.LoadUnsafe(ref w), Vector256.LoadUnsafe(ref w, 32), Vector256.LoadUnsafe(ref w, 64),
-            Vector256.LoadUnsafe(ref w, 96), Vector256.LoadUnsafe(ref w, 128), Vector256.LoadUnsafe(ref w, 160), bias);
+    {
+        HalfWeights(ref w, out var w00, out var w01, out var w10, out var w11, out var w20, out var w21);
+        return NineTaps(ref r0, ref r1, ref r2, at, far, w00, w01, w10, w11, w20, w21, bias);
+    }
 
     /// <summary>The nine taps of one pixel on 8 channels: per kernel row its near pair (kw 0, 1) and far pair (kw 2, weight-0 partner).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

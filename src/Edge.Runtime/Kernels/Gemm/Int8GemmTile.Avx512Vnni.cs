@@ -156,29 +156,21 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
-    /// One VNNI tile — 8 A rows from <paramref name="a"/> at stride <paramref name="lda"/>, K as <paramref name="shape"/>
-    /// says, against panels [<paramref name="panel"/>, + <paramref name="panels"/>) at <paramref name="b"/> (consecutive,
+    /// One VNNI tile — <paramref name="tileRows"/> A rows (8, or 1–7 already unsigned: <see cref="VnniTileCode.PartialTile"/>)
+    /// from <paramref name="a"/> at stride <paramref name="lda"/>, K as <paramref name="shape"/> says, against panels
+    /// [<paramref name="panel"/>, + <paramref name="panels"/>) at <paramref name="b"/> (consecutive,
     /// <see cref="GemmPanels.PanelLength"/> apart) — its sums stored to <paramref name="tile"/> (<see cref="TileInts"/>),
     /// then the stage on rows [<paramref name="row0"/>, <paramref name="row1"/>) (<see cref="Avx512VnniStage"/>).
     /// </summary>
     internal static unsafe void Avx512VnniTile(sbyte* a, nint lda, sbyte* b, VnniTileShape* shape, GemmPanels w, OutputStage stage,
-        int group, int panel, int panels, int row0, int row1, ref sbyte y, nint ldc, ref int tile, bool unsignedA = false)
+        int group, int panel, int panels, int row0, int row1, ref sbyte y, nint ldc, ref int tile, bool unsignedA = false,
+        int tileRows = VnniTileCode.Rows)
     {
-        fixed (int* pt = &tile) VnniTileCode.Tile(panels, unsignedA)(a, lda, b, shape, pt, w.PanelLength);
+        var kernel = tileRows == VnniTileCode.Rows ? VnniTileCode.Tile(panels, unsignedA)
+            : unsignedA ? VnniTileCode.PartialTile(panels, tileRows)
+            : throw new ArgumentException("partial tiles read A already unsigned", nameof(unsignedA));
+        fixed (int* pt = &tile) kernel(a, lda, b, shape, pt, w.PanelLength);
         Avx512VnniStage(w, stage, group, panel, panels, row0, row1, ref y, ldc, ref tile);
-    }
-
-    /// <summary>
-    /// <paramref name="rows"/> (1–7) A rows already unsigned at <paramref name="a"/> (stride <paramref name="lda"/>) walked as
-    /// <paramref name="shape"/> says against panels [<paramref name="panel"/>, + <paramref name="panels"/>) of group 0 at
-    /// <paramref name="b"/> (<see cref="VnniTileCode.PartialTile"/>), then the stage on those rows; row i's bytes at
-    /// <c>y[i·ldc + c]</c>.
-    /// </summary>
-    internal static unsafe void Avx512VnniPartialTile(sbyte* a, nint lda, sbyte* b, VnniTileShape* shape, GemmPanels w, OutputStage stage,
-        int panel, int panels, int rows, ref sbyte y, nint ldc, ref int tile)
-    {
-        fixed (int* pt = &tile) VnniTileCode.PartialTile(panels, rows)(a, lda, b, shape, pt, w.PanelLength);
-        Avx512VnniStage(w, stage, 0, panel, panels, 0, rows, ref y, ldc, ref tile);
     }
 
     /// <summary>

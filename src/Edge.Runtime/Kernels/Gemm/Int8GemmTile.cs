@@ -136,19 +136,17 @@ internal static partial class Int8GemmTile
         int mr = RowsPerTile(path), kp = w.KPadded;
         ref sbyte ra = ref MemoryMarshal.GetReference(a);
         ref sbyte ry = ref MemoryMarshal.GetReference(y);
+        // Full tiles whose reads stay inside the input: several per call of the generated code (VNNI), or of a staged
+        // panel's AVX2 tiles.
+        int full = (m1 - m0) / mr;
+        while (full > 0 && (long)(m0 + mr * full - 1) * lda + kp > a.Length) full--;
         if (path == KernelPath.Avx512Vnni)
         {
-            // Full tiles whose reads stay inside the input, several per call of the generated code.
-            int full = (m1 - m0) / mr;
-            while (full > 0 && (long)(m0 + mr * full - 1) * lda + kp > a.Length) full--;
             if (full > 0) Avx512VnniInPlaceTiles(w, stage, ref ra, lda, m0, full, p0, p1, ref ry, ldc, tile, prefetch: w.Data.Length > StreamedWeightBytes);
             m0 += mr * full;
         }
         else if (path == KernelPath.Avx2)
         {
-            // Full tiles whose reads stay inside the input: each staged panel runs them all in one call.
-            int full = (m1 - m0) / mr;
-            while (full > 0 && (long)(m0 + mr * full - 1) * lda + kp > a.Length) full--;
             if (full > 0)
             {
                 ref sbyte b0 = ref MemoryMarshal.GetReference(w.Data);
