@@ -21,8 +21,11 @@ internal static unsafe class ExecutableMemory
 
     private static readonly (nint Map, nint Protect, nint Unmap) Functions = Resolve();
 
-    /// <summary>A copy of <paramref name="code"/> in executable pages, or null where none can be had.</summary>
-    public static byte* TryPlace(ReadOnlySpan<byte> code)
+    /// <summary>
+    /// A copy of <paramref name="code"/> in executable pages, or null where none can be had. <paramref name="name"/> names
+    /// the code for profilers (<see cref="PerfMap"/>; null: the caller names its parts).
+    /// </summary>
+    public static byte* TryPlace(ReadOnlySpan<byte> code, string? name)
     {
         if (!OperatingSystem.IsLinux() || code.IsEmpty || Functions.Map == 0) return null;
         var mmap = (delegate* unmanaged<void*, nuint, int, int, int, nint, void*>)Functions.Map;
@@ -37,6 +40,7 @@ internal static unsafe class ExecutableMemory
             munmap(p, length);
             return null;
         }
+        if (name is not null) PerfMap.Add((nint)p, code.Length, name);
         return (byte*)p;
     }
 

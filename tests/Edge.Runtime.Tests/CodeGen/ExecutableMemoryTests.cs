@@ -16,7 +16,7 @@ public class ExecutableMemoryTests
         var asm = new X64Assembler();
         asm.MovImm32(Gpr.Rax, 42);
         asm.Ret();
-        byte* code = ExecutableMemory.TryPlace(asm.ToArray());
+        byte* code = ExecutableMemory.TryPlace(asm.ToArray(), "test");
         if (!OperatingSystem.IsLinux())
         {
             Assert.True(code == null);
@@ -28,5 +28,9 @@ public class ExecutableMemoryTests
     }
 
     [Fact]
-    public unsafe void Empty_code_is_not_placed() => Assert.True(ExecutableMemory.TryPlace([]) == null);
+    public unsafe void Empty_code_is_not_placed() => Assert.True(ExecutableMemory.TryPlace([], "empty") == null);
+
+    [Fact]
+    public void Perf_map_lines_are_hex_start_hex_length_and_the_name() =>
+        Assert.Equal("7f00dead0040 1a0 edge:vnni-tile p2\n", PerfMap.Line(unchecked((nint)0x7f00dead0040), 0x1a0, "vnni-tile p2"));
 }

@@ -44,7 +44,7 @@ internal static unsafe class PixelLaneCode
     public static delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> Kernel(PixelLaneKernel kernel)
     {
         if (!IsSupported) return null;
-        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k)));
+        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k), $"pixel-lanes {k}"));
         return (delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void>)entry;
     }
 

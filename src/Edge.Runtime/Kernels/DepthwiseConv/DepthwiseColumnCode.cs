@@ -60,7 +60,7 @@ internal static unsafe class DepthwiseColumnCode
     public static delegate* unmanaged[SuppressGCTransition]<DepthwiseColumnArgs*, void> Kernel(DepthwiseColumnKernel kernel)
     {
         if (!IsSupported) return null;
-        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k)));
+        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k), $"depthwise-column {k}"));
         return (delegate* unmanaged[SuppressGCTransition]<DepthwiseColumnArgs*, void>)entry;
     }
 

@@ -53,7 +53,7 @@ internal static unsafe class DepthwiseVnniCode
     public static delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void> Kernel(DepthwiseVnniKernel kernel)
     {
         if (!IsSupported) return null;
-        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k)));
+        nint entry = Placed.GetOrAdd(kernel, static k => (nint)ExecutableMemory.TryPlace(Assemble(k), $"depthwise-quad {k}"));
         return (delegate* unmanaged[SuppressGCTransition]<DepthwiseVnniArgs*, void>)entry;
     }
 

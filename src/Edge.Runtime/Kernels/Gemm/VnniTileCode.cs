@@ -300,21 +300,23 @@ internal static unsafe class VnniTileCode
         if (!CpuHasVnni()) return [];
         // The kernels one after another in one mapping, each from a 64-byte boundary: the tiles on signed A, on A already
         // unsigned, then the one-row kernels.
-        byte[][] kernels = [Assemble(1), Assemble(2), Assemble(1, unsignedA: true), Assemble(2, unsignedA: true),
+        (string Name, byte[] Code)[] kernels = [("tile p1", Assemble(1)), ("tile p2", Assemble(2)), ("tile p1 unsigned", Assemble(1, unsignedA: true)), ("tile p2 unsigned", Assemble(2, unsignedA: true)),
             .. from prefetch in new[] { false, true } from unsignedA in new[] { false, true } from panels in new[] { 1, 2 }
-               from variant in Enumerable.Range(0, StageVariants) select AssembleStaged(panels, unsignedA, variant, prefetch),
-            .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p)), .. Enumerable.Range(1, MaxRowPanels).Select(p => AssembleRow(p, staged: true)),
-            .. from panels in new[] { 1, 2 } from rows in Enumerable.Range(1, Rows - 1) select Assemble(panels, unsignedA: true, rows)];
+               from variant in Enumerable.Range(0, StageVariants)
+               select ($"staged-row p{panels}{(unsignedA ? " unsigned" : "")} variant {variant}{(prefetch ? " prefetch" : "")}", AssembleStaged(panels, unsignedA, variant, prefetch)),
+            .. Enumerable.Range(1, MaxRowPanels).Select(p => ($"row p{p}", AssembleRow(p))), .. Enumerable.Range(1, MaxRowPanels).Select(p => ($"row p{p} staged", AssembleRow(p, staged: true))),
+            .. from panels in new[] { 1, 2 } from rows in Enumerable.Range(1, Rows - 1) select ($"partial-tile p{panels} rows {rows}", Assemble(panels, unsignedA: true, rows))];
         var offsets = new int[kernels.Length];
         var code = new List<byte>();
         for (int i = 0; i < kernels.Length; i++)
         {
             while (code.Count % 64 != 0) code.Add(0xCC); // int3 between kernels
             offsets[i] = code.Count;
-            code.AddRange(kernels[i]);
+            code.AddRange(kernels[i].Code);
         }
-        byte* placed = ExecutableMemory.TryPlace(code.ToArray());
+        byte* placed = ExecutableMemory.TryPlace(code.ToArray(), name: null);
         if (placed == null) return [];
+        for (int i = 0; i < kernels.Length; i++) PerfMap.Add((nint)(placed + offsets[i]), kernels[i].Code.Length, "vnni-" + kernels[i].Name);
         return [.. offsets.Select(o => (nint)(placed + o))];
     }
 
