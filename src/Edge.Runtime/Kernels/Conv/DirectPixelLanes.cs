@@ -12,7 +12,8 @@ namespace Edge.Runtime.Kernels.Conv;
 /// (LeNet's first 5×5 on a grey image: 6 channels, which fill 6 of the 16 lanes of the channel-lane tiles). Per output
 /// row, blocks of 16 pixels × every output channel: the sums are generated code (<see cref="PixelLaneCode"/>: one
 /// <c>vpdpbusd</c> per channel, kernel row and quad of the window row, the window's bytes gathered per lane by
-/// <c>vpermb</c> from the padded row window), then per channel the short output stage with that channel's constants
+/// <c>vpermb</c> from the padded row window; or, where KW·C is not a multiple of 4 and that takes fewer quads, the quads
+/// run across kernel rows: <see cref="Flat"/>), then per channel the short output stage with that channel's constants
 /// broadcast to all lanes, two saturating packs, and a byte transpose (<c>vpermt2b</c>) from channel-major bytes to NHWC's
 /// <c>[pixel][channel]</c> before one masked store per 64 bytes of the output row.
 /// <para>
@@ -38,29 +39,48 @@ internal sealed class DirectPixelLanes
     private readonly int[] _multiplier, _add, _shift;
     private readonly unsafe delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> _one, _two;
 
-    private unsafe DirectPixelLanes(Conv2dShape shape, GemmPanels panels, OutputStage stage, ConvRowWindow rows, int quads,
+    private unsafe DirectPixelLanes(Conv2dShape shape, GemmPanels panels, OutputStage stage, ConvRowWindow rows, int quads, bool flat,
         delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> one, delegate* unmanaged[SuppressGCTransition]<PixelLaneArgs*, void> two)
     {
         var win = shape.Window;
-        int oc = shape.OutChannels, rowLength = win.KernelW * shape.InChannels;
-        (Shape, Quads) = (shape, quads);
+        int oc = shape.OutChannels, rowLength = win.KernelW * shape.InChannels, length = win.KernelH * rowLength;
+        (Shape, Quads, Flat) = (shape, quads, flat);
         _one = one;
         _two = two;
         PixelStep = win.StrideW * shape.InChannels;
         RowStep = win.DilationH * rows.RowStride;
         // A block's 64-byte loads reach up to 16 pixel steps and 64 bytes past its last real window byte.
         End = (rows.End + Lanes * PixelStep + 64 + 63) & ~63;
-        _weights = new sbyte[win.KernelH * quads * oc * 4];
-        for (int kh = 0; kh < win.KernelH; kh++)
-            for (int i = 0; i < rowLength; i++)
-                for (int c = 0; c < oc; c++)
-                    _weights[((kh * quads + i / 4) * oc + c) * 4 + i % 4] = panels.Weight(c, kh * rowLength + i);
-        _bias = panels.VnniBias.AsSpan(0, oc).ToArray();
         _indices = new byte[quads * 64];
-        for (int j = 0; j < quads; j++)
-            for (int lane = 0; lane < Lanes; lane++)
-                for (int t = 0; t < 4; t++)
-                    _indices[j * 64 + lane * 4 + t] = (byte)(lane * PixelStep + 4 * j + t);
+        if (flat)
+        {
+            // Quad q: window bytes e = 4q … 4q + 3 (kernel row e / L, byte e mod L), from the quad's first row (index < 64)
+            // or the next one (64 + …, vpermt2b's second table); bytes past the window repeat the quad's first (weight 0).
+            _weights = new sbyte[quads * oc * 4];
+            for (int e = 0; e < length; e++)
+                for (int c = 0; c < oc; c++)
+                    _weights[(e / 4 * oc + c) * 4 + e % 4] = panels.Weight(c, e);
+            for (int q = 0; q < quads; q++)
+                for (int lane = 0; lane < Lanes; lane++)
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int e = 4 * q + t < length ? 4 * q + t : 4 * q, row = e / rowLength - 4 * q / rowLength;
+                        _indices[q * 64 + lane * 4 + t] = (byte)(64 * row + lane * PixelStep + e % rowLength);
+                    }
+        }
+        else
+        {
+            _weights = new sbyte[win.KernelH * quads * oc * 4];
+            for (int kh = 0; kh < win.KernelH; kh++)
+                for (int i = 0; i < rowLength; i++)
+                    for (int c = 0; c < oc; c++)
+                        _weights[((kh * quads + i / 4) * oc + c) * 4 + i % 4] = panels.Weight(c, kh * rowLength + i);
+            for (int j = 0; j < quads; j++)
+                for (int lane = 0; lane < Lanes; lane++)
+                    for (int t = 0; t < 4; t++)
+                        _indices[j * 64 + lane * 4 + t] = (byte)(lane * PixelStep + 4 * j + t);
+        }
+        _bias = panels.VnniBias.AsSpan(0, oc).ToArray();
         // Output byte i of a block (pixel p = i / C', channel c = i % C') ← where the packs left it (Stage). More than 8
         // channels (PixelLaneCode.WideStores): byte i of a group of four pixels ← lane c / 4 of the gathered packs.
         _transpose = new byte[128];
@@ -76,8 +96,14 @@ internal sealed class DirectPixelLanes
 
     public Conv2dShape Shape { get; }
 
-    /// <summary>Quads per kernel row: ⌈KW·C/4⌉.</summary>
+    /// <summary>Quads per kernel row, ⌈KW·C/4⌉; with <see cref="Flat"/>, of the whole window, ⌈KH·KW·C/4⌉.</summary>
     public int Quads { get; }
+
+    /// <summary>
+    /// Whether the kernels take the window's KH·KW·C bytes four at a time across kernel rows (<see cref="PixelLaneCode"/>'s
+    /// flat kernels): where that makes fewer quads than ⌈KW·C/4⌉ per row, as LeNet's 5×5 on one channel (7 against 10).
+    /// </summary>
+    public bool Flat { get; }
 
     /// <summary>Bytes between the windows of neighbouring output pixels: sW·C.</summary>
     public int PixelStep { get; }
@@ -101,10 +127,13 @@ internal sealed class DirectPixelLanes
         bool staged = Array.TrueForAll(stage.Multipliers, OutputStage.FitsShort), wide = oc > PixelLaneCode.MaxChannels;
         if (wide && !staged) return null;
         bool low = staged && stage.Clamp.Min > sbyte.MinValue, high = staged && stage.Clamp.Max < sbyte.MaxValue;
-        var one = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 1, staged, low, high));
-        var two = wide ? one : PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2, staged, low, high));
+        int rowLength = win.KernelW * shape.InChannels, flatQuads = PixelLaneCode.FlatQuads(win.KernelH, rowLength);
+        bool flat = rowLength >= 3 && flatQuads < win.KernelH * quads;
+        if (flat) quads = flatQuads;
+        var one = PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 1, staged, low, high, flat ? rowLength : 0));
+        var two = wide ? one : PixelLaneCode.Kernel(new PixelLaneKernel(win.KernelH, quads, oc, 2, staged, low, high, flat ? rowLength : 0));
         if (one == null || two == null) return null;
-        return new DirectPixelLanes(shape, panels, stage, rows, quads, one, two) { Staged = staged };
+        return new DirectPixelLanes(shape, panels, stage, rows, quads, flat, one, two) { Staged = staged };
     }
 
     /// <summary>Whether the generated kernels run the output stage and store the bytes (every channel on the short stage).</summary>

@@ -57,9 +57,9 @@ internal static unsafe class PixelLaneCode
     /// </summary>
     internal static byte[] Assemble(PixelLaneKernel k)
     {
-        bool wide = k.Channels > MaxChannels;
-        if (k.Rows is < 1 or > MaxRows || k.Quads is < 1 or > MaxQuads || k.Channels is < 1 or > MaxWideChannels || k.Blocks is < 1 or > 2
-            || wide && (k.Blocks != 1 || !k.Staged))
+        bool wide = k.Channels > MaxChannels, flat = k.RowLength > 0;
+        if (k.Rows is < 1 or > MaxRows || k.Quads < 1 || !flat && k.Quads > MaxQuads || k.Channels is < 1 or > MaxWideChannels || k.Blocks is < 1 or > 2
+            || wide && (k.Blocks != 1 || !k.Staged) || flat && (k.RowLength < 3 || k.Quads != FlatQuads(k.Rows, k.RowLength)))
             throw new ArgumentOutOfRangeException(nameof(k), k, "no pixel-lane kernel for this shape");
         const int index0 = 24, quad0 = 28, window = 30;
         var asm = new X64Assembler();
@@ -71,11 +71,13 @@ internal static unsafe class PixelLaneCode
         asm.MovLoad(Gpr.Rsi, Gpr.Rdi, PixelLaneArgs.BiasOffset);
         asm.MovLoad(Gpr.R8, Gpr.Rdi, PixelLaneArgs.IndicesOffset);
         asm.MovLoad(Gpr.R9, Gpr.Rdi, PixelLaneArgs.SumsOffset);
-        for (int j = 0; j < k.Quads; j++) asm.Load(index0 + j, Gpr.R8, null, 64 * j);
+        if (!flat)
+            for (int j = 0; j < k.Quads; j++) asm.Load(index0 + j, Gpr.R8, null, 64 * j);
         for (int c = 0; c < k.Channels; c++)
             for (int b = 0; b < k.Blocks; b++)
                 asm.VpbroadcastdLoad(c * k.Blocks + b, Gpr.Rsi, null, 4 * c);
-        for (int kh = 0; kh < k.Rows; kh++)
+        if (flat) FlatSums(asm, k);
+        for (int kh = 0; kh < k.Rows && !flat; kh++)
         {
             if (kh > 0) asm.Add(Gpr.Rax, Gpr.Rcx);
             if (k.Blocks == 1)
@@ -111,6 +113,56 @@ internal static unsafe class PixelLaneCode
             for (int acc = 0; acc < k.Channels * k.Blocks; acc++) asm.Store(Gpr.R9, 64 * acc, acc);
         asm.Epilogue();
         return asm.ToArray();
+    }
+
+    /// <summary>Quads of a flat kernel: the KH·RowLength window bytes of a pixel, four at a time across kernel rows.</summary>
+    public static int FlatQuads(int rows, int rowLength) => (rows * rowLength + 3) / 4;
+
+    /// <summary>
+    /// The sums of a flat kernel (<see cref="PixelLaneKernel.RowLength"/> &gt; 0): the window's KH·L bytes taken as one run,
+    /// quad q holding bytes 4q … 4q + 3 of it, which lie in one kernel row or, with L ≥ 3, in two neighbouring ones. So a
+    /// 5×5 filter on one channel takes 7 quads where per-row quads take 10. Per quad its <c>vpermb</c> indices are loaded
+    /// (zmm24, shared by both blocks); each block's kernel row ra is loaded (zmm28–29) and gathered in place by
+    /// <c>vpermb</c>, or, where the quad reaches into row ra + 1 (loaded into zmm30–31), by <c>vpermt2b</c> with both
+    /// (index bit 6 picks the row). Then one <c>vpdpbusd</c> per channel and block as in the per-row kernels. rax walks
+    /// the kernel rows by RowStep (rcx), r11 = rax + BlockStep for block 1.
+    /// </summary>
+    private static void FlatSums(X64Assembler asm, PixelLaneKernel k)
+    {
+        const int index = 24, quad0 = 28, next0 = 30;
+        int length = k.Rows * k.RowLength, at = 0;
+        Gpr[] bases = [Gpr.Rax, Gpr.R11];
+        if (k.Blocks == 2) asm.Lea(Gpr.R11, Gpr.Rax, Gpr.R10);
+        for (int q = 0; q < k.Quads; q++)
+        {
+            int first = 4 * q / k.RowLength, last = Math.Min(4 * q + 3, length - 1) / k.RowLength;
+            for (; at < first; at++)
+                for (int b = 0; b < k.Blocks; b++) asm.Add(bases[b], Gpr.Rcx);
+            asm.Load(index, Gpr.R8, null, 64 * q);
+            for (int b = 0; b < k.Blocks; b++)
+            {
+                asm.Load(quad0 + b, bases[b], null, 0);
+                if (last > first)
+                {
+                    asm.Load(next0 + b, bases[b], Gpr.Rcx, 0);
+                    asm.Vpermt2b(quad0 + b, index, next0 + b);
+                }
+                else asm.Vpermb(quad0 + b, index, quad0 + b);
+            }
+            for (int c = 0; c < k.Channels; c++)
+            {
+                int offset = 4 * (q * k.Channels + c);
+                if (k.Blocks == 1)
+                {
+                    asm.VpdpbusdBroadcast(c, quad0, Gpr.Rdx, offset);
+                    continue;
+                }
+                int w = Weight0 + (q * k.Channels + c) % 8;
+                asm.VpbroadcastdLoad(w, Gpr.Rdx, null, offset);
+                asm.Vpdpbusd(2 * c, quad0, w);
+                asm.Vpdpbusd(2 * c + 1, quad0 + 1, w);
+            }
+        }
     }
 
     /// <summary>
@@ -244,9 +296,11 @@ internal static unsafe class PixelLaneCode
 /// <summary>
 /// One generated pixel-lane kernel: kernel rows, quads per kernel row, output channels, blocks of 16 pixels (1 or 2);
 /// <see cref="Staged"/>: the short output stage and the stores in the kernel (every channel on the short stage), with
-/// the clamp bounds that bind; else the int32 sums out.
+/// the clamp bounds that bind; else the int32 sums out. <see cref="RowLength"/> &gt; 0: a flat kernel over the window's
+/// Rows kernel rows of RowLength (KW·C ≥ 3) bytes each, <see cref="Quads"/> then counting the quads of the whole window.
 /// </summary>
-internal readonly record struct PixelLaneKernel(int Rows, int Quads, int Channels, int Blocks, bool Staged = false, bool ClampLow = false, bool ClampHigh = false);
+internal readonly record struct PixelLaneKernel(int Rows, int Quads, int Channels, int Blocks, bool Staged = false, bool ClampLow = false, bool ClampHigh = false,
+    int RowLength = 0);
 
 /// <summary>What a pixel-lane kernel (<see cref="PixelLaneCode.Kernel"/>) reads.</summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -260,13 +314,19 @@ internal unsafe struct PixelLaneArgs
     public byte* Row;
     public long RowStep, BlockStep;
 
-    /// <summary><c>[KH][Q][channels]</c> quads of int8 weights: kernel row kh's window bytes 4j … 4j + 3, zeros past KW·C.</summary>
+    /// <summary>
+    /// <c>[KH][Q][channels]</c> quads of int8 weights: kernel row kh's window bytes 4j … 4j + 3, zeros past KW·C; flat
+    /// kernels: <c>[Q][channels]</c>, quad q the window's bytes 4q … 4q + 3 across its rows, zeros past KH·KW·C.
+    /// </summary>
     public sbyte* Weights;
 
     /// <summary>Per channel, the accumulator's start (<see cref="GemmPanels.VnniBias"/>).</summary>
     public int* Bias;
 
-    /// <summary>Per quad, the 64 <c>vpermb</c> indices: byte 4·lane + t ← window byte lane·sW·C + 4j + t.</summary>
+    /// <summary>
+    /// Per quad, the 64 <c>vpermb</c> indices: byte 4·lane + t ← window byte lane·sW·C + 4j + t; flat kernels: the
+    /// <c>vpermt2b</c> indices, 64 added for the bytes from the quad's second kernel row.
+    /// </summary>
     public byte* Indices;
 
     /// <summary>The int32 sums out: <c>[channel][block][16]</c> (unstaged kernels).</summary>
