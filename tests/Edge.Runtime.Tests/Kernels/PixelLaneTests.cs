@@ -9,7 +9,8 @@ namespace Edge.Runtime.Tests.Kernels;
 /// <summary>
 /// The pixel-lane direct convolution of the VNNI path (<see cref="DirectPixelLanes"/>, <see cref="PixelLaneCode"/>): which
 /// quad layout a shape gets — per kernel row, or flat across kernel rows where that takes fewer quads — and that each
-/// gives the scalar reference's bytes. The Conformance families cover these kernels among all the others; these cases pin
+/// gives the scalar reference's bytes, whole and split into ranges; and that a small image's window holds all its rows,
+/// so the staged kernels run many output rows per call. The Conformance families cover these kernels among all the others; these cases pin
 /// the layouts down. Off the generated code (no AVX512_VNNI or VBMI) the plan is null, which the first test checks.
 /// </summary>
 [Trait("Category", "Conformance")]
@@ -51,6 +52,15 @@ public class PixelLaneTests
             var actual = new sbyte[shape.OutputLength];
             Int8Conv2d.Run(op, c.Input, actual, new byte[op.ScratchLength], KernelPath.Avx512Vnni);
             Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} {clamp}: differs from the reference");
+            // Small images: the window holds the whole padded image, and runs of whole rows go to the kernel in one call;
+            // a split into ranges (threads) that start and end inside rows gives the same bytes.
+            Assert.True(op.RowWindow!.HoldsImage, $"{name}: the row window does not hold the image");
+            var split = new sbyte[shape.OutputLength];
+            var scratch = new byte[op.ScratchLength];
+            int items = op.Work.Items;
+            for (int begin = 0, step = Math.Max(1, items / 3); begin < items; begin += step)
+                Int8Conv2d.RunRange(op, c.Input, split, scratch, KernelPath.Avx512Vnni, begin, Math.Min(items, begin + step));
+            Assert.True(expected.AsSpan().SequenceEqual(split), $"{name} {clamp}: a split run differs from the reference");
         }
     }
 }

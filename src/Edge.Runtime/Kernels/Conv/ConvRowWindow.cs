@@ -63,6 +63,12 @@ internal sealed class ConvRowWindow
     /// <summary>Virtual rows per image that any output row reads: (OutH − 1)·sH + Reach.</summary>
     public int VirtualHeight { get; }
 
+    /// <summary>
+    /// Whether every padded row of an image has its own slot (Ring ≥ VirtualHeight: built for a tile of the whole image),
+    /// so output row oh's window starts at <c>SlotsOffset + oh·sH·RowStride</c> and all of an image's rows can be present at once.
+    /// </summary>
+    public bool HoldsImage => Ring >= VirtualHeight;
+
     public int RowStride { get; }
     public int SlotsOffset { get; }
 

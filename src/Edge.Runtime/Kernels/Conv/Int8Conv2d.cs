@@ -42,11 +42,17 @@ public sealed partial class Int8Conv2d
             Copies = contiguous
                 ? new WindowCopies(w.KernelH, rowStep, 1, w.KernelW * shape.InChannels, 0)
                 : new WindowCopies(w.KernelH, rowStep, w.KernelW, shape.InChannelsPerGroup, w.DilationW * shape.InChannels);
+            // The VNNI path runs one direct kernel: pixels in the lanes where they suit, else DirectVnni (whose repacked
+            // weights are then not built for nothing). The pixel lanes run many output rows per call where the window holds
+            // the whole padded image (a small one: LeNet's 32 rows of 64 bytes), so the window is made that large for them.
+            PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
+            if (PixelLanes is not null && PixelLanes.WantsImageWindow(RowWindow))
+            {
+                RowWindow = new ConvRowWindow(shape, RowWindow.Offset, shape.OutH * shape.OutW);
+                PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
+            }
             Direct = DirectPairs.For(shape, panels, RowWindow);
             PixelLanesAvx2 = DirectPixelLanesAvx2.For(shape, panels, output, RowWindow);
-            // The VNNI path runs one direct kernel: pixels in the lanes where they suit, else DirectVnni (whose repacked
-            // weights are then not built for nothing).
-            PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
             Vnni = PixelLanes is null ? DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow) : null;
             Winograd = WinogradF2x3Avx2.For(shape, panels, RowWindow.End);
         }

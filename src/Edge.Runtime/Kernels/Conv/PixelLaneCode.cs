@@ -64,6 +64,9 @@ internal static unsafe class PixelLaneCode
         const int index0 = 24, quad0 = 28, window = 30;
         var asm = new X64Assembler();
         asm.Prologue();
+        // A staged kernel runs RowCount output rows (the same pixels of each), RowAdvance window bytes and YAdvance output
+        // bytes apart: the loop runs from here, re-reading its constants (all L1 hits) each row.
+        int row = asm.Position;
         asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.RowOffset);
         asm.MovLoad(Gpr.Rcx, Gpr.Rdi, PixelLaneArgs.RowStepOffset);
         asm.MovLoad(Gpr.R10, Gpr.Rdi, PixelLaneArgs.BlockStepOffset);
@@ -108,7 +111,20 @@ internal static unsafe class PixelLaneCode
                 }
             }
         }
-        if (k.Staged) Stage(asm, k);
+        if (k.Staged)
+        {
+            Stage(asm, k);
+            asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.RowOffset);
+            asm.AddLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.RowAdvanceOffset);
+            asm.MovStore(Gpr.Rdi, PixelLaneArgs.RowOffset, Gpr.Rax);
+            asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.YOffset);
+            asm.AddLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.YAdvanceOffset);
+            asm.MovStore(Gpr.Rdi, PixelLaneArgs.YOffset, Gpr.Rax);
+            asm.MovLoad(Gpr.Rax, Gpr.Rdi, PixelLaneArgs.RowCountOffset);
+            asm.Dec(Gpr.Rax);
+            asm.MovStore(Gpr.Rdi, PixelLaneArgs.RowCountOffset, Gpr.Rax); // mov leaves dec's ZF
+            asm.Jnz(row);
+        }
         else
             for (int acc = 0; acc < k.Channels * k.Blocks; acc++) asm.Store(Gpr.R9, 64 * acc, acc);
         asm.Epilogue();
@@ -308,7 +324,7 @@ internal unsafe struct PixelLaneArgs
 {
     public const int RowOffset = 0, RowStepOffset = 8, BlockStepOffset = 16, WeightsOffset = 24, BiasOffset = 32, IndicesOffset = 40, SumsOffset = 48,
         MultiplierOffset = 56, AddOffset = 64, ShiftOffset = 72, HighIndexOffset = 80, ZeroPointOffset = 88, ClampMinOffset = 92, ClampMaxOffset = 96,
-        TransposeOffset = 104, YOffset = 112, MasksOffset = 120;
+        TransposeOffset = 104, YOffset = 112, MasksOffset = 120, RowCountOffset = 152, RowAdvanceOffset = 160, YAdvanceOffset = 168;
 
     /// <summary>Kernel row 0's window bytes at the first block's first pixel; kernel row kh at + kh·RowStep; block 1 at + BlockStep.</summary>
     public byte* Row;
@@ -353,4 +369,10 @@ internal unsafe struct PixelLaneArgs
     /// channels): the masks of its four stores of four pixels.
     /// </summary>
     public fixed ulong Masks[4];
+
+    /// <summary>
+    /// Staged kernels: output rows to run (≥ 1; counted down, and Row and Y advanced, by the kernel), the window bytes
+    /// between their first pixels, and the output bytes.
+    /// </summary>
+    public long RowCount, RowAdvance, YAdvance;
 }
