@@ -263,7 +263,7 @@ public class VnniTileTests
     }
 
     [Fact]
-    public void Code_is_made_only_for_x64()
+    public unsafe void Code_is_made_only_for_x64()
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64) Assert.False(VnniTileCode.IsSupported);
         Assert.NotEmpty(VnniTileCode.Assemble(1));
@@ -272,5 +272,11 @@ public class VnniTileTests
         Assert.NotEmpty(VnniTileCode.AssembleStaged(1, prefetch: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.Assemble(3));
         Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.AssembleStaged(0));
+        // Staged partial tiles (a direct convolution's last pixels of each row): unsigned A only, no prefetch, 1–7 rows.
+        Assert.NotEmpty(VnniTileCode.AssembleStaged(2, unsignedA: true, rows: 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.AssembleStaged(1, unsignedA: false, rows: 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VnniTileCode.AssembleStaged(1, unsignedA: true, prefetch: true, rows: 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => { VnniTileCode.StagedPartialTiles(1, 8, 0); });
+        Assert.Equal(VnniTileCode.IsSupported, VnniTileCode.StagedPartialTiles(2, 7, 5) != null);
     }
 }

@@ -13,10 +13,10 @@ namespace Edge.Runtime.Kernels.Conv;
 /// past KW·C in each kernel row (the 0–3 bytes a segment reads past its window row meet zero weights), into their own
 /// <see cref="GemmPanels"/>, whose <see cref="GemmPanels.VnniBias"/> holds the zero point and the tiles' 128·Σw.
 /// <para>
-/// A row segment runs its whole tiles of 8 pixels, then its last 1–7 pixels in a tile of as many rows
-/// (<see cref="VnniTileCode.PartialTile"/>: until the thirteenth session the last tile was shifted back to end at the row's
-/// end, recomputing up to 7 pixels: LeNet-5's conv2, 10 pixels a row, did 16). Rows narrower than 8 pixels take the im2col
-/// path.
+/// A row segment runs its whole tiles of 8 pixels, then its last 1–7 pixels in a staged tile of as many rows
+/// (<see cref="VnniTileCode.StagedPartialTiles"/>: until the thirteenth session the last tile was shifted back to end at
+/// the row's end, recomputing up to 7 pixels; LeNet-5's conv2, 10 pixels a row, did 16). Rows narrower than 8 pixels take
+/// the im2col path.
 /// </para>
 /// </summary>
 internal sealed class DirectVnni
@@ -72,16 +72,26 @@ internal sealed class DirectVnni
     }
 
     /// <summary>
+    /// Whether the layer's window should hold the whole padded image (at most <see cref="DirectPixelLanes.ImageWindowBytes"/>):
+    /// then a run of whole output rows takes one call per tile column, its tiles one per row (<see cref="Run"/>).
+    /// </summary>
+    public static bool WantsImageWindow(ConvRowWindow rows) => !rows.HoldsImage && (long)rows.VirtualHeight * rows.RowStride <= DirectPixelLanes.ImageWindowBytes;
+
+    /// <summary>
     /// Pixels [<paramref name="m0"/>, <paramref name="m1"/>) × panels [<paramref name="p0"/>, <paramref name="p1"/>):
-    /// one output row segment at a time, tiles of 8 pixels × 2 panels.
+    /// per output row segment and pair of panels, its whole tiles of 8 pixels in one call, then its last 1–7 pixels in a
+    /// staged partial tile. Where the window holds the whole image (<see cref="ConvRowWindow.HoldsImage"/>), a run of
+    /// whole rows goes column by column instead: tile column t of every row in one call (the rows' windows
+    /// sH·RowStride apart), then the rows' last pixels in one call — LeNet-5's conv2, 10 rows of 8 + 2 pixels, takes 2
+    /// calls where it took 20.
     /// </summary>
     public unsafe void Run(Int8Conv2d op, ReadOnlySpan<sbyte> input, Span<sbyte> output, Span<byte> scratch, Span<int> tile, int m0, int m1, int p0, int p1)
     {
         var s = Shape;
         var rows = op.RowWindow!;
-        int pixels = s.OutH * s.OutW;
+        int pixels = s.OutH * s.OutW, mr = VnniTileCode.Rows;
         var shape = new VnniTileShape(SegmentQuads, s.Window.KernelH, Jump);
-        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        nint rowAdvance = (nint)s.Window.StrideH * rows.RowStride, yRow = (nint)s.OutW * s.OutChannels;
         ref int t = ref MemoryMarshal.GetReference(tile);
         fixed (byte* window = scratch)
         fixed (sbyte* weights = Panels.Data, output0 = output)
@@ -89,25 +99,32 @@ internal sealed class DirectVnni
             {
                 int n = m / pixels, oh = m % pixels / s.OutW, ow = m % s.OutW;
                 int count = Math.Min(m1 - m, s.OutW - ow);
+                // Whole rows of one image, all present in the window: each tile column of all of them in one call.
+                int runRows = rows.HoldsImage && ow == 0 ? Math.Max(1, Math.Min((m1 - m) / s.OutW, s.OutH - oh)) : 1;
                 int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint, unsigned: true);
-                int full = count / VnniTileCode.Rows;
+                for (int r = 1; r < runRows; r++) rows.Row(input, scratch, n, oh + r, op.InputZeroPoint, unsigned: true);
+                int full = count / mr, rest = count - full * mr;
                 sbyte* a0 = (sbyte*)window + rowBase + (nint)ow * PixelStep;
                 sbyte* y0 = output0 + (nint)m * s.OutChannels;
                 for (int p = p0; p < p1; p += 2)
                 {
                     int panels = Math.Min(2, p1 - p);
                     sbyte* b = weights + Panels.PanelOffset(0, p);
-                    // The row segment's whole tiles together, then its last pixels in a tile of as many rows.
-                    if (full > 0)
-                        Int8GemmTile.Avx512VnniFullTiles(a0, PixelStep, (nint)VnniTileCode.Rows * PixelStep, full, b, &shape, Panels, op.Output,
-                            0, p, panels, y0, s.OutChannels, (nint)VnniTileCode.Rows * s.OutChannels, ref t, unsignedA: true);
-                    int done = full * VnniTileCode.Rows;
-                    if (done < count)
-                        Int8GemmTile.Avx512VnniTile(a0 + (nint)done * PixelStep, PixelStep, b, &shape, Panels, op.Output, 0, p, panels,
-                            0, count - done, ref Unsafe.Add(ref y, ((nint)m + done) * s.OutChannels), s.OutChannels, ref t,
-                            unsignedA: true, tileRows: count - done);
+                    if (runRows > 1)
+                    {
+                        for (int c = 0; c < full; c++)
+                            Int8GemmTile.Avx512VnniFullTiles(a0 + (nint)c * mr * PixelStep, PixelStep, rowAdvance, runRows, b, &shape, Panels, op.Output,
+                                0, p, panels, y0 + (nint)c * mr * s.OutChannels, s.OutChannels, yRow, ref t, unsignedA: true);
+                    }
+                    else if (full > 0)
+                        Int8GemmTile.Avx512VnniFullTiles(a0, PixelStep, (nint)mr * PixelStep, full, b, &shape, Panels, op.Output,
+                            0, p, panels, y0, s.OutChannels, (nint)mr * s.OutChannels, ref t, unsignedA: true);
+                    // The last pixels of the row (of each row of the run) in tiles of as many rows.
+                    if (rest > 0)
+                        Int8GemmTile.Avx512VnniFullTiles(a0 + (nint)full * mr * PixelStep, PixelStep, rowAdvance, runRows, b, &shape, Panels, op.Output,
+                            0, p, panels, y0 + (nint)full * mr * s.OutChannels, s.OutChannels, yRow, ref t, unsignedA: true, tileRows: rest);
                 }
-                m += count;
+                m += runRows * count;
             }
     }
 }

@@ -51,9 +51,12 @@ public sealed partial class Int8Conv2d
                 RowWindow = new ConvRowWindow(shape, RowWindow.Offset, shape.OutH * shape.OutW);
                 PixelLanes = DirectPixelLanes.For(shape, panels, output, RowWindow);
             }
+            Vnni = PixelLanes is null ? DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow) : null;
+            // The same for the VNNI direct convolution's tiles (one call per tile column of a run of rows).
+            if (Vnni is not null && DirectVnni.WantsImageWindow(RowWindow))
+                RowWindow = new ConvRowWindow(shape, RowWindow.Offset, shape.OutH * shape.OutW);
             Direct = DirectPairs.For(shape, panels, RowWindow);
             PixelLanesAvx2 = DirectPixelLanesAvx2.For(shape, panels, output, RowWindow);
-            Vnni = PixelLanes is null ? DirectVnni.For(shape, panels, bias, inputZeroPoint, RowWindow) : null;
             Winograd = WinogradF2x3Avx2.For(shape, panels, RowWindow.End);
         }
         // The shapes the Winograd kernel takes split by tile rows (on every machine, so the split depends on the shape only).

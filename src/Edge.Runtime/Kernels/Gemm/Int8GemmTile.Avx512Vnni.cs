@@ -96,8 +96,9 @@ internal static partial class Int8GemmTile
     }
 
     /// <summary>
-    /// <paramref name="tiles"/> full tiles (≥ 1) against panels [<paramref name="panel"/>, + <paramref name="panels"/>) at
-    /// <paramref name="b"/>: tile t's row i is A row <c>a + t·aTileStride + i·lda</c> and goes to <c>y + t·yTileStride +
+    /// <paramref name="tiles"/> full tiles (≥ 1) — or tiles of <paramref name="tileRows"/> (1–7) rows of unsigned A, which
+    /// take the staged partial kernels (<see cref="VnniTileCode.StagedPartialTiles"/>) — against panels
+    /// [<paramref name="panel"/>, + <paramref name="panels"/>) at <paramref name="b"/>: tile t's row i is A row <c>a + t·aTileStride + i·lda</c> and goes to <c>y + t·yTileStride +
     /// i·ldc + c</c> (y: the output of row 0, channel 0). Panels whose channels all take the short stage
     /// (<see cref="IsStagedPanel"/>) run every tile in one call of the staged kernel, the stage in registers; others tile by
     /// tile through <paramref name="tile"/> and <see cref="Avx512VnniTile"/>. A non-null <paramref name="prefetch"/>: the
@@ -106,15 +107,15 @@ internal static partial class Int8GemmTile
     /// </summary>
     internal static unsafe void Avx512VnniFullTiles(sbyte* a, nint lda, nint aTileStride, int tiles, sbyte* b, VnniTileShape* shape,
         GemmPanels w, OutputStage stage, int group, int panel, int panels, sbyte* y, nint ldc, nint yTileStride, ref int tile, bool unsignedA = false,
-        sbyte* prefetch = null, int prefetchPanels = 0)
+        sbyte* prefetch = null, int prefetchPanels = 0, int tileRows = VnniTileCode.Rows)
     {
         int count1 = 0;
         if (!IsStagedPanel(w, stage, group, panel, out int c0, out int count0)
             || (panels == 2 && !IsStagedPanel(w, stage, group, panel + 1, out _, out count1)))
         {
             for (int t = 0; t < tiles; t++)
-                Avx512VnniTile(a + t * aTileStride, lda, b, shape, w, stage, group, panel, panels, 0, VnniTileCode.Rows,
-                    ref Unsafe.AsRef<sbyte>(y + t * yTileStride), ldc, ref tile, unsignedA);
+                Avx512VnniTile(a + t * aTileStride, lda, b, shape, w, stage, group, panel, panels, 0, tileRows,
+                    ref Unsafe.AsRef<sbyte>(y + t * yTileStride), ldc, ref tile, unsignedA, tileRows);
             return;
         }
         var (multiplier, add, shift) = stage.ShortTables;
@@ -138,7 +139,9 @@ internal static partial class Int8GemmTile
             args.Prefetch0 = prefetch;
             args.Prefetch1 = prefetchPanels == 2 ? prefetch + w.PanelLength : prefetch;
             int variant = VnniTileCode.StageVariant(stage.Clamp.Min > sbyte.MinValue, stage.Clamp.Max < sbyte.MaxValue, stage.ShortAddWithZeroPoint is not null);
-            VnniTileCode.StagedTiles(panels, unsignedA, variant, prefetch != null)(shape, &args);
+            if (tileRows == VnniTileCode.Rows) VnniTileCode.StagedTiles(panels, unsignedA, variant, prefetch != null)(shape, &args);
+            else if (unsignedA && prefetch == null) VnniTileCode.StagedPartialTiles(panels, tileRows, variant)(shape, &args);
+            else throw new ArgumentException("partial staged tiles read A already unsigned and prefetch nothing", nameof(tileRows));
         }
     }
 

@@ -79,6 +79,23 @@ internal static unsafe class VnniTileCode
     public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedTiles(int panels, bool unsignedA, int variant, bool prefetch = false) =>
         (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)Entries[StagedEntries + ((prefetch ? 4 : 0) + (unsignedA ? 2 : 0) + panels - 1) * StageVariants + variant];
 
+    /// <summary>
+    /// The staged kernel of <paramref name="rows"/> (1 – <see cref="Rows"/> − 1) A rows already unsigned over
+    /// <paramref name="panels"/> panels: <see cref="StagedTiles"/>' arguments and loop over tiles, each of that many rows
+    /// (a direct convolution's last pixels of its output rows, one tile per row). Made on first use (there are 2 × 7 × 8 of
+    /// them and a model needs a few); null where the tiles do not run.
+    /// </summary>
+    public static delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void> StagedPartialTiles(int panels, int rows, int variant)
+    {
+        if (rows is < 1 or >= Rows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"a partial tile has 1–{Rows - 1} rows");
+        if (!IsSupported) return null;
+        nint entry = StagedPartials.GetOrAdd((panels, rows, variant), static k =>
+            (nint)ExecutableMemory.TryPlace(AssembleStaged(k.Panels, unsignedA: true, k.Variant, rows: k.Rows), $"vnni-staged-partial p{k.Panels} rows {k.Rows} variant {k.Variant}"));
+        return (delegate* unmanaged[SuppressGCTransition]<VnniTileShape*, VnniStageArgs*, void>)entry;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Panels, int Rows, int Variant), nint> StagedPartials = new();
+
     /// <summary>Where the staged tiles start in <see cref="Entries"/> (after the four tiles that store sums), and their variants per tile.</summary>
     private const int StagedEntries = 4, StageVariants = 8;
 
@@ -108,7 +125,7 @@ internal static unsafe class VnniTileCode
     /// <paramref name="variant"/> (<see cref="StageVariant"/>) leaves out the bounds that do not bind and, where the
     /// rounding adds hold the zero point, the zero point's add.
     /// </summary>
-    private static void EmitShortStage(X64Assembler asm, int panels, int variant)
+    private static void EmitShortStage(X64Assembler asm, int panels, int variant, int rows = Rows)
     {
         const int index = 16, zp = 17, lo = 18, hi = 19, e = 30, o = 31;
         bool clampLow = (variant & 1) != 0, clampHigh = (variant & 2) != 0, zpInAdd = (variant & 4) != 0;
@@ -129,7 +146,7 @@ internal static unsafe class VnniTileCode
             asm.Load(c + 4, Gpr.Rsi, null, at);        // s = n − 32
         }
         asm.MovLoad(Gpr.R10, Gpr.R8, VnniStageArgs.YOffset);
-        for (int i = 0; i < Rows; i++)
+        for (int i = 0; i < rows; i++)
         {
             if (i > 0) asm.AddLoad(Gpr.R10, Gpr.R8, VnniStageArgs.LdcOffset);
             for (int p = 0; p < panels; p++)
@@ -348,10 +365,11 @@ internal static unsafe class VnniTileCode
     /// ATileStride) against the panels at B, its short stage storing int8 at Y (then advanced by YTileStride);
     /// <paramref name="prefetch"/>: see <see cref="StagedTiles"/>.
     /// </summary>
-    internal static byte[] AssembleStaged(int panels, bool unsignedA = false, int variant = 0, bool prefetch = false)
+    internal static byte[] AssembleStaged(int panels, bool unsignedA = false, int variant = 0, bool prefetch = false, int rows = Rows)
     {
         if (panels is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(panels));
         if (variant is < 0 or >= StageVariants) throw new ArgumentOutOfRangeException(nameof(variant));
+        if (rows is < 1 or > Rows || rows < Rows && (prefetch || !unsignedA)) throw new ArgumentOutOfRangeException(nameof(rows), rows, "partial staged tiles read unsigned A and prefetch nothing");
         var asm = new X64Assembler();
         asm.Prologue();
         asm.Mov(Gpr.Rbp, Gpr.Rdi);
@@ -363,8 +381,8 @@ internal static unsafe class VnniTileCode
         asm.MovLoad(Gpr.Rsi, Gpr.R8, VnniStageArgs.LdaOffset);
         asm.MovLoad(Gpr.Rdx, Gpr.R8, VnniStageArgs.BOffset);
         asm.MovLoad(Gpr.R9, Gpr.R8, VnniStageArgs.PanelStrideOffset);
-        EmitSums(asm, panels, unsignedA, biasInit: true, prefetch);
-        EmitShortStage(asm, panels, variant);
+        EmitSums(asm, panels, unsignedA, biasInit: true, prefetch, tileRows: rows);
+        EmitShortStage(asm, panels, variant, rows);
         if (prefetch)
         {
             // The next tile prefetches the other panel.
@@ -392,11 +410,11 @@ internal static unsafe class VnniTileCode
     /// zmm(panel·8 + row). Clobbers every caller-saved register but r8. <paramref name="prefetch"/> (args at r8): one
     /// <c>prefetcht1</c> per quad from <see cref="VnniStageArgs.Prefetch0"/> on, 64 bytes apart, in rsi, so the segments
     /// left are counted in <see cref="VnniStageArgs.SegmentsLeft"/> instead. <paramref name="tileRows"/> below 8: only the
-    /// first rows are read and summed (a partial tile; no bias init nor prefetch).
+    /// first rows are read and summed (a partial tile; no prefetch).
     /// </summary>
     private static void EmitSums(X64Assembler asm, int panels, bool unsignedA, bool biasInit = false, bool prefetch = false, int tileRows = Rows)
     {
-        if (tileRows != Rows && (biasInit || prefetch)) throw new ArgumentException("partial tiles store their sums");
+        if (tileRows != Rows && prefetch) throw new ArgumentException("partial tiles prefetch nothing");
         var rows = RowRegisters;
         if (biasInit)
         {
@@ -405,7 +423,7 @@ internal static unsafe class VnniTileCode
             for (int p = 0; p < panels; p++)
             {
                 asm.Load(30, Gpr.Rax, null, 64 * p);
-                for (int i = 0; i < Rows; i++) asm.Vmovdqa64(p * Rows + i, 30);
+                for (int i = 0; i < tileRows; i++) asm.Vmovdqa64(p * Rows + i, 30);
             }
         }
         for (int i = 1; i < tileRows; i++) asm.Lea(rows[i], rows[i - 1], Gpr.Rsi);
