@@ -103,7 +103,10 @@ internal sealed class DirectVnni
                 int runRows = rows.HoldsImage && ow == 0 ? Math.Max(1, Math.Min((m1 - m) / s.OutW, s.OutH - oh)) : 1;
                 int rowBase = rows.Row(input, scratch, n, oh, op.InputZeroPoint, unsigned: true);
                 for (int r = 1; r < runRows; r++) rows.Row(input, scratch, n, oh + r, op.InputZeroPoint, unsigned: true);
-                int full = count / mr, rest = count - full * mr;
+                int full = count / mr, rest = count - full * mr, second = 0;
+                // A tile of 1–3 rows waits on vpdpbusd's latency (one chain per row and panel); with a whole tile before it,
+                // the last 9–11 pixels run as two tiles of 4–6 rows instead (LeNet-5's conv2: 5 + 5, not 8 + 2).
+                if (rest is > 0 and < 4 && full > 0) (full, rest, second) = (full - 1, (mr + rest + 1) / 2, (mr + rest) / 2);
                 sbyte* a0 = (sbyte*)window + rowBase + (nint)ow * PixelStep;
                 sbyte* y0 = output0 + (nint)m * s.OutChannels;
                 for (int p = p0; p < p1; p += 2)
@@ -120,9 +123,14 @@ internal sealed class DirectVnni
                         Int8GemmTile.Avx512VnniFullTiles(a0, PixelStep, (nint)mr * PixelStep, full, b, &shape, Panels, op.Output,
                             0, p, panels, y0, s.OutChannels, (nint)mr * s.OutChannels, ref t, unsignedA: true);
                     // The last pixels of the row (of each row of the run) in tiles of as many rows.
-                    if (rest > 0)
-                        Int8GemmTile.Avx512VnniFullTiles(a0 + (nint)full * mr * PixelStep, PixelStep, rowAdvance, runRows, b, &shape, Panels, op.Output,
-                            0, p, panels, y0 + (nint)full * mr * s.OutChannels, s.OutChannels, yRow, ref t, unsignedA: true, tileRows: rest);
+                    int done = full * mr;
+                    foreach (int rows2 in (ReadOnlySpan<int>)[rest, second])
+                    {
+                        if (rows2 == 0) continue;
+                        Int8GemmTile.Avx512VnniFullTiles(a0 + (nint)done * PixelStep, PixelStep, rowAdvance, runRows, b, &shape, Panels, op.Output,
+                            0, p, panels, y0 + (nint)done * s.OutChannels, s.OutChannels, yRow, ref t, unsignedA: true, tileRows: rows2);
+                        done += rows2;
+                    }
                 }
                 m += runRows * count;
             }
